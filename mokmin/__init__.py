@@ -1,0 +1,1 @@
+"""mokmin: governed generative AI for Korean city governments."""

@@ -1,0 +1,3 @@
+from mokmin.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""The FastAPI application factory: one call builds the whole web platform for a given configuration."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from mokmin.core.db import make_engine, make_sessionmaker
+from mokmin.core.settings import Settings, get_settings
+from mokmin.web.errors import install_error_handlers
+from mokmin.web.middleware import BodySizeLimit, RequestMetrics
+from mokmin.web.routes import account, admin, auth, health, home, oidc
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app; the model and other heavy parts load lazily on first use, keeping start-up fast."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(title="mokmin", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.metrics_registry = CollectorRegistry()
+    app.state.available_pages = {"/", "/admin/users"}
+    install_error_handlers(app)
+    for module in (health, auth, oidc, home, account, admin):
+        app.include_router(module.router)
+    static_dir = resources.files("mokmin.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
+    # Only the SSO round-trip (state, nonce) lives in this signed cookie; sign-in sessions are server-side.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="mokmin_oidc",
+        max_age=600,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(RequestMetrics, registry=app.state.metrics_registry)
+    return app

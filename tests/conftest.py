@@ -1,0 +1,137 @@
+"""Shared fixtures: databases on both backends, rolled-back sessions, the app and signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from mokmin.core.settings import Settings
+from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(scope="session")
+def _engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Engine]]:
+    engines: dict[str, Engine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
+) -> Engine:
+    """A migrated engine for the parametrised backend (migrated once per session)."""
+    backend: str = request.param
+    if backend not in _engines:
+        if backend == "sqlite":
+            _engines[backend] = migrated_sqlite(tmp_path_factory.mktemp("sqlite"))
+        else:
+            _engines[backend] = migrated_postgres()
+    return _engines[backend]
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    outer = conn.begin()
+    try:
+        yield conn
+    finally:
+        outer.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits become savepoints inside the test's outer transaction."""
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        secret_key=SecretStr("test-secret-" + "x" * 40),
+        data_dir=tmp_path,
+        login_max_failures=3,
+        _env_file=None,
+    )  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
+    from mokmin.web.app import create_app
+
+    application = create_app(settings, engine)
+    application.state.sessionmaker = session_factory
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def demo(db: Session, settings: Settings) -> Session:
+    from mokmin.core.demo import load_demo
+
+    load_demo(db, settings)
+    db.commit()
+    return db
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    page = client.get(path, headers={"accept": "text/html"})
+    match = CSRF_RE.search(page.text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str, password: str = "mokmin-demo-2026") -> None:
+    token = csrf_of(client)
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": username, "password": password},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+
+
+@pytest.fixture
+def staff_client(client: TestClient, demo: Session) -> TestClient:
+    sign_in(client, "press1")
+    return client
+
+
+@pytest.fixture
+def admin_client(client: TestClient, demo: Session) -> TestClient:
+    sign_in(client, "admin")
+    return client
