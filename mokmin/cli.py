@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,6 +21,9 @@ from mokmin.core.db import make_engine, make_sessionmaker, transaction
 from mokmin.core.errors import MokminError
 from mokmin.core.i18n import cli_language, translate
 from mokmin.core.settings import get_settings
+from mokmin.guard import audit
+
+CLI_ACTOR = audit.Actor(None, "cli")
 
 LANG = cli_language()
 console = Console()
@@ -35,10 +39,12 @@ demo_app = typer.Typer(help=_("cli.demo"), no_args_is_help=True)
 user_app = typer.Typer(help=_("cli.user"), no_args_is_help=True)
 key_app = typer.Typer(help=_("cli.key"), no_args_is_help=True)
 db_app = typer.Typer(help=_("cli.db"), no_args_is_help=True)
+audit_app = typer.Typer(help=_("cli.audit"), no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
 app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 
 DatabaseOpt = Annotated[str | None, typer.Option("--database-url", help=_("cli.opt_database"))]
 
@@ -147,6 +153,7 @@ def user_add(
                 department_id=department_id,
             )
             name = user.username
+            audit.append(db, "admin.user_add", CLI_ACTOR, target=name, details={"role": parsed_role.value})
     except MokminError as exc:
         raise fail(exc) from None
     console.print(_("cli.user_added", username=name))
@@ -187,6 +194,7 @@ def user_disable(
     try:
         with unit_of_work(database) as db:
             org.set_active(db, org.find_user(db, username), False)
+            audit.append(db, "admin.user_active", CLI_ACTOR, target=username, details={"active": False})
     except MokminError as exc:
         raise fail(exc) from None
     console.print(_("cli.user_disabled", username=username))
@@ -203,11 +211,63 @@ def key_create(
 
     try:
         with unit_of_work(database) as db:
-            _key, plaintext = auth.create_api_key(db, org.find_user(db, user), name, days)
+            key, plaintext = auth.create_api_key(db, org.find_user(db, user), name, days)
+            audit.append(
+                db, "apikey.create", CLI_ACTOR, target=key.prefix, details={"user": user, "days": days}
+            )
     except MokminError as exc:
         raise fail(exc) from None
     err_console.print(_("cli.key_created"))
     print(plaintext)
+
+
+@audit_app.command("verify", help=_("cli.audit_verify"))
+def audit_verify(database: DatabaseOpt = None) -> None:
+    with unit_of_work(database) as db:
+        count, problem = audit.verify(db)
+    if problem is not None:
+        err_console.print(
+            _("cli.audit_bad", seq=problem.seq, reason=problem.reason), style="bold red", markup=False
+        )
+        raise typer.Exit(1)
+    console.print(_("cli.audit_ok", count=count))
+
+
+@audit_app.command("export", help=_("cli.audit_export"))
+def audit_export(
+    output: Annotated[Path, typer.Option("-o", "--output", help=_("cli.opt_output"))] = Path("audit.jsonl"),
+    database: DatabaseOpt = None,
+) -> None:
+    secret = get_settings().secret_key.get_secret_value()
+    with unit_of_work(database) as db, output.open("w", encoding="utf-8") as out:
+        count = audit.export(db, out, secret)
+    err_console.print(_("cli.audit_exported", count=count, path=output))
+
+
+@audit_app.command("verify-export", help=_("cli.audit_verify_export"))
+def audit_verify_export(
+    file: Annotated[Path, typer.Argument(help=_("cli.opt_output"))],
+    public_key: Annotated[str | None, typer.Option(help=_("cli.opt_public_key"))] = None,
+) -> None:
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise fail(MokminError("cli.file_unreadable", path=str(file))) from None
+    try:
+        count, problem = audit.verify_export(lines, public_key)
+    except (ValueError, KeyError, TypeError):
+        count, problem = 0, audit.ChainProblem(0, "the file is not an audit export")
+    if problem is not None:
+        err_console.print(
+            _("cli.audit_bad", seq=problem.seq, reason=problem.reason), style="bold red", markup=False
+        )
+        raise typer.Exit(1)
+    console.print(_("cli.audit_ok", count=count))
+
+
+@audit_app.command("key", help=_("cli.audit_key"))
+def audit_key() -> None:
+    print(audit.public_key_b64(audit.signing_key(get_settings().secret_key.get_secret_value())))
 
 
 @app.command(help=_("cli.serve"))

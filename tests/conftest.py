@@ -16,6 +16,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from mokmin.core.settings import Settings
 from tests.fixtures.databases import migrated_postgres, migrated_sqlite
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Cheap argon2 parameters in tests only: dozens of demo users are hashed per test run."""
+    from argon2 import PasswordHasher
+
+    from mokmin.core import security
+
+    original = security._hasher
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    security._hasher = original
+
+
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),

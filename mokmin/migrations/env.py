@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import mokmin.core.models  # noqa: F401 - register tables on the metadata
+import mokmin.core.models
+import mokmin.guard.models  # noqa: F401
 from mokmin.core.db import Base, make_engine
 from mokmin.core.settings import get_settings
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from tests.conftest import csrf_of, sign_in
 
@@ -109,3 +110,28 @@ def test_sign_out_ends_the_session(staff_client: TestClient) -> None:
 def test_second_user_cannot_sign_in_with_first_users_password(client: TestClient, demo: object) -> None:
     sign_in(client, "press1")
     assert "보도 담당 주무관" in client.get("/").text
+
+
+def test_sign_in_sign_out_and_admin_changes_are_audited(client: TestClient, demo: Session) -> None:
+    from mokmin.guard import audit
+    from mokmin.guard.models import AuditEvent
+
+    token = csrf_of(client)
+    client.post("/login", data={"csrf_token": token, "username": "admin", "password": "wrong one"})
+    client.post("/login", data={"csrf_token": token, "username": "my-password-typed-here", "password": "x"})
+    sign_in(client, "admin")
+    token = csrf_of(client, "/admin/users")
+    client.post("/admin/users/press2/active", data={"csrf_token": token, "active": "0"})
+    client.post("/logout", data={"csrf_token": token})
+    demo.expire_all()
+    events = [
+        (e.action, e.actor, e.target, e.outcome) for e in demo.query(AuditEvent).order_by(AuditEvent.seq)
+    ]
+    assert events == [
+        ("auth.sign_in", "system", "admin", "refused"),
+        ("auth.sign_in", "system", "(unknown)", "refused"),
+        ("auth.sign_in", "admin", "admin", "ok"),
+        ("admin.user_active", "admin", "press2", "ok"),
+        ("auth.sign_out", "admin", "admin", "ok"),
+    ]
+    assert audit.verify(demo) == (5, None)

@@ -11,6 +11,7 @@ from mokmin.core import auth
 from mokmin.core.db import utcnow
 from mokmin.core.errors import MokminError
 from mokmin.core.models import ApiKey
+from mokmin.guard import audit
 from mokmin.web.deps import CSRF, DB, CurrentUser, Lang
 from mokmin.web.rendering import render
 
@@ -50,13 +51,15 @@ def create_key(
     except ValueError:
         valid_days = -1
     try:
-        _, plaintext = auth.create_api_key(db, user, name, valid_days)
+        key, plaintext = auth.create_api_key(db, user, name, valid_days)
     except MokminError as exc:
         return _profile(request, db, user, {"error": exc.localized(lang)}, status=exc.status)
+    audit.append(db, "apikey.create", audit.actor_of(user), target=key.prefix, details={"days": valid_days})
     return _profile(request, db, user, {"new_key": plaintext}, status=201)
 
 
 @router.post("/profile/keys/{key_id}/revoke", dependencies=[CSRF])
 def revoke_key(db: DB, user: CurrentUser, key_id: int) -> Response:
-    auth.revoke_api_key(db, user, key_id)
+    key = auth.revoke_api_key(db, user, key_id)
+    audit.append(db, "apikey.revoke", audit.actor_of(user), target=key.prefix)
     return RedirectResponse("/profile", status_code=303)

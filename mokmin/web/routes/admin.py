@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from mokmin.core import org
 from mokmin.core.errors import MokminError, NotFound, ValidationFailed
 from mokmin.core.models import Institution, Role
+from mokmin.guard import audit
 from mokmin.web.deps import CSRF, DB, AdminUser, Lang
 from mokmin.web.rendering import render
 
@@ -71,6 +72,13 @@ def add_user(
         )
     except MokminError as exc:
         return _users_page(request, db, {"error": exc.localized(lang)}, status=exc.status)
+    audit.append(
+        db,
+        "admin.user_add",
+        audit.actor_of(admin),
+        target=user.username,
+        details={"role": user.role.value, "department_id": user.department_id},
+    )
     notice = translate("admin.user_added", lang, username=user.username)
     return _users_page(request, db, {"notice": notice}, status=201)
 
@@ -90,12 +98,22 @@ def set_active(
             request, db, {"error": MokminError("admin.cannot_disable_self").localized(lang)}, 400
         )
     org.set_active(db, user, active == "1")
+    audit.append(
+        db,
+        "admin.user_active",
+        audit.actor_of(admin),
+        target=user.username,
+        details={"active": user.is_active},
+    )
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/{username}/role", dependencies=[CSRF])
 def set_role(db: DB, admin: AdminUser, username: str, role: Annotated[str, Form(max_length=40)]) -> Response:
-    org.set_role(db, org.find_user(db, username), parse_role(role))
+    user = org.set_role(db, org.find_user(db, username), parse_role(role))
+    audit.append(
+        db, "admin.user_role", audit.actor_of(admin), target=user.username, details={"role": user.role.value}
+    )
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -118,7 +136,8 @@ def add_department(
         institution = db.get(Institution, int(institution_id)) if institution_id.isdigit() else None
         if institution is None:
             raise NotFound("org.institution_not_found")
-        org.get_or_create_department(db, institution, name)
+        dept = org.get_or_create_department(db, institution, name)
+        audit.append(db, "admin.department_add", audit.actor_of(admin), target=dept.name)
     except MokminError as exc:
         context = {
             "departments": org.list_departments(db),

@@ -7,12 +7,14 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from mokmin.core import auth
 from mokmin.core.errors import Locked, NotAuthenticated
 from mokmin.core.i18n import LANGUAGES, normalize_language
 from mokmin.core.models import User
 from mokmin.core.settings import Settings
+from mokmin.guard import audit
 from mokmin.web.deps import CSRF, DB, LANG_COOKIE, SESSION_COOKIE, Lang, SettingsDep, optional_user
 from mokmin.web.rendering import render
 
@@ -66,7 +68,15 @@ def login(
     try:
         user = auth.authenticate(db, settings, username, password)
     except (NotAuthenticated, Locked) as exc:
-        # The failure counter must survive the error page, so commit it here, at the request boundary.
+        # Only a real username is recorded: people sometimes type their password into the username field.
+        known = db.scalar(select(User.id).where(User.username == username.strip())) is not None
+        audit.append(
+            db,
+            "auth.sign_in",
+            target=username.strip() if known else "(unknown)",
+            outcome="locked" if isinstance(exc, Locked) else "refused",
+        )
+        # The failure counter and the audit event must survive the error page: commit at this boundary.
         db.commit()
         context = {
             "error": exc.localized(lang),
@@ -76,11 +86,17 @@ def login(
             "sso_name": settings.oidc_display_name,
         }
         return render(request, "login.html", context, status_code=exc.status)
+    audit.append(
+        db, "auth.sign_in", audit.actor_of(user), target=user.username, details={"method": "password"}
+    )
     return sign_in_response(db, user, settings, next)
 
 
 @router.post("/logout", dependencies=[CSRF])
 def logout(request: Request, db: DB) -> Response:
+    user = optional_user(request, db)
+    if user is not None:
+        audit.append(db, "auth.sign_out", audit.actor_of(user), target=user.username)
     auth.end_web_session(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE)

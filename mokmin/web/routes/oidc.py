@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import func, or_, select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 from mokmin.core.errors import NotAuthenticated, NotFound
 from mokmin.core.models import User
 from mokmin.core.settings import Settings
+from mokmin.guard import audit
 from mokmin.web.deps import DB, Lang, SettingsDep
 from mokmin.web.rendering import render
 from mokmin.web.routes.auth import safe_next, sign_in_response
@@ -26,8 +26,11 @@ router = APIRouter(prefix="/auth/oidc", tags=["auth"])
 
 def oidc_client(request: Request, settings: Settings) -> Any:
     """The registered authlib client, built once per app (it caches the provider's metadata and keys)."""
-    oauth: OAuth | None = getattr(request.app.state, "oauth", None)
+    oauth = getattr(request.app.state, "oauth", None)
     if oauth is None:
+        # Imported here: authlib costs ~0.2 s of start-up that a deployment without SSO should not pay.
+        from authlib.integrations.starlette_client import OAuth
+
         if not settings.oidc_enabled or settings.oidc_issuer is None:
             raise NotFound("auth.oidc_disabled")
         oauth = OAuth()
@@ -76,6 +79,8 @@ async def oidc_login(request: Request, settings: SettingsDep, next: str = "/") -
 
 @router.get("/callback", name="oidc_callback")
 async def oidc_callback(request: Request, db: DB, settings: SettingsDep, lang: Lang) -> Response:
+    from authlib.integrations.starlette_client import OAuthError
+
     client = oidc_client(request, settings)
     try:
         token = await client.authorize_access_token(request)
@@ -91,10 +96,13 @@ async def oidc_callback(request: Request, db: DB, settings: SettingsDep, lang: L
     try:
         user = link_user(db, claims)
     except NotAuthenticated as exc:
+        audit.append(db, "auth.sign_in", target="(sso)", outcome="refused", details={"method": "oidc"})
+        db.commit()
         return render(
             request,
             "login.html",
             {"error": exc.localized(lang), "next": "/", "sso": True, "sso_name": settings.oidc_display_name},
             status_code=401,
         )
+    audit.append(db, "auth.sign_in", audit.actor_of(user), target=user.username, details={"method": "oidc"})
     return sign_in_response(db, user, settings, request.session.pop("mokmin_next", "/"))
