@@ -21,6 +21,7 @@ from mokmin.core.db import make_engine, make_sessionmaker, transaction
 from mokmin.core.errors import MokminError
 from mokmin.core.i18n import cli_language, translate
 from mokmin.core.settings import get_settings
+from mokmin.drafting import cli as drafting_cli
 from mokmin.guard import audit
 
 CLI_ACTOR = audit.Actor(None, "cli")
@@ -45,6 +46,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(drafting_cli.app, name="draft")
 
 DatabaseOpt = Annotated[str | None, typer.Option("--database-url", help=_("cli.opt_database"))]
 

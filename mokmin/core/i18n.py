@@ -1,7 +1,8 @@
 """Korean/English message catalogues.
 
-Korean is the default. Messages live in ``catalog_ko.json`` and ``catalog_en.json`` beside this module; a test
-keeps the two catalogues' keys identical, so no page ever shows a raw key.
+Korean is the default. Core messages live in ``catalog_ko.json`` and ``catalog_en.json`` beside this module;
+each domain may add its own ``messages_ko.json`` / ``messages_en.json`` in its package (keys prefixed with the
+domain, e.g. ``drafting.``). A test keeps the Korean and English keys identical, so no page shows a raw key.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ Language = Literal["ko", "en"]
 LANGUAGES: tuple[Language, ...] = ("ko", "en")
 
 
+DOMAINS = ("gateway", "guard", "drafting", "knowledge", "adoption", "web")
+
+
 @lru_cache(maxsize=2)
 def catalog(lang: Language) -> dict[str, str]:
     text = resources.files("mokmin.core").joinpath(f"catalog_{lang}.json").read_text(encoding="utf-8")
     data: dict[str, str] = json.loads(text)
+    for domain in DOMAINS:
+        extra = resources.files(f"mokmin.{domain}").joinpath(f"messages_{lang}.json")
+        if extra.is_file():
+            data.update(json.loads(extra.read_text(encoding="utf-8")))
     return data
 
 

@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 import mokmin.core.models
+import mokmin.drafting.models  # noqa: F401
+import mokmin.gateway.models  # noqa: F401
 import mokmin.guard.models  # noqa: F401
 from mokmin.core.db import Base, make_engine
 from mokmin.core.settings import get_settings
@@ -14,10 +16,16 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate only adds: a table another domain created by hand (FTS5 shadows) is never dropped."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=_include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
@@ -12,24 +14,41 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from mokmin.core.db import make_engine, make_sessionmaker
 from mokmin.core.settings import Settings, get_settings
+from mokmin.gateway import api as gateway_api
+from mokmin.gateway.service import Gateway
 from mokmin.web.errors import install_error_handlers
 from mokmin.web.middleware import BodySizeLimit, RequestMetrics
-from mokmin.web.routes import account, admin, auth, health, home, oidc
+from mokmin.web.routes import account, admin, auth, drafts, health, home, oidc
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Close provider clients (HTTP connection pools) when the server stops.
+    await app.state.gateway.aclose()
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the app; the model and other heavy parts load lazily on first use, keeping start-up fast."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
-    app = FastAPI(title="mokmin", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="mokmin",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.metrics_registry = CollectorRegistry()
-    app.state.available_pages = {"/", "/admin/users"}
+    app.state.available_pages = {"/", "/admin/users", "/drafts"}
+    app.state.gateway = Gateway(settings, app.state.sessionmaker)
     install_error_handlers(app)
-    for module in (health, auth, oidc, home, account, admin):
+    for module in (health, auth, oidc, home, account, admin, drafts):
         app.include_router(module.router)
+    app.include_router(gateway_api.router)
     static_dir = resources.files("mokmin.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     # Only the SSO round-trip (state, nonce) lives in this signed cookie; sign-in sessions are server-side.

@@ -28,7 +28,28 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+OPENAI_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    409: "invalid_request_error",
+    413: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def openai_error_body(status: int, message: str, code: str) -> dict[str, dict[str, str | None]]:
+    """OpenAI's error shape, so OpenAI SDKs raise their usual exceptions with our message."""
+    kind = OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return {"error": {"message": message, "type": kind, "param": None, "code": code}}
+
+
 def error_response(request: Request, status: int, code: str, message: str, detail: str = "") -> Response:
+    if request.url.path.startswith("/v1/"):
+        headers = {"www-authenticate": "Bearer"} if status == 401 else None
+        return JSONResponse(openai_error_body(status, message, code), status_code=status, headers=headers)
     if wants_html(request):
         if status == 401:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
@@ -55,7 +76,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         message = translate("error.invalid", language(request), fields=_field_names(exc))
-        return error_response(request, 422, "invalid", message)
+        status = 400 if request.url.path.startswith("/v1/") else 422
+        return error_response(request, status, "invalid", message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -66,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable: %s", type(exc).__name__)
+        log.error("database unavailable: %s %s", type(exc).__name__, getattr(exc.orig, "args", ("",))[0])
         return error_response(request, 503, "database", translate("error.database", language(request)))
 
     @app.exception_handler(Exception)

@@ -1,0 +1,94 @@
+"""Recording what every model call cost: one usage event and one audit event, in their own transaction.
+
+They are written whatever the outcome (answered, refused upstream, cancelled by a client that went away), so
+the record of who used which model for what is complete.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from mokmin.core.db import transaction
+from mokmin.gateway.models import UsageEvent
+from mokmin.gateway.routing import Caller
+from mokmin.guard import audit
+
+
+@dataclass
+class CallRecord:
+    """Filled in while a call runs; ``write`` stores it once."""
+
+    caller: Caller
+    purpose: str
+    data_level: str
+    provider: str = ""
+    model: str = ""
+    action: str = "pass"
+    findings: dict[str, int] = field(default_factory=dict)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: Decimal = Decimal(0)
+    streamed: bool = False
+    outcome: str = "ok"
+    error: str | None = None
+    request_digest: str | None = None
+    response_digest: str | None = None
+    started: float = field(default_factory=time.perf_counter)
+    first_token: float | None = None
+    written: bool = False
+
+    def mark_first_token(self) -> None:
+        if self.first_token is None:
+            self.first_token = time.perf_counter()
+
+    def write(self, factory: sessionmaker[Session]) -> None:
+        """Store the usage and audit events (once, even if called again from a cleanup path)."""
+        if self.written:
+            return
+        self.written = True
+        latency = int((time.perf_counter() - self.started) * 1000)
+        first = int((self.first_token - self.started) * 1000) if self.first_token is not None else None
+        with transaction(factory) as db:
+            db.add(
+                UsageEvent(
+                    user_id=self.caller.user_id,
+                    department_id=self.caller.department_id,
+                    institution_id=self.caller.institution_id,
+                    provider=self.provider or "-",
+                    model=self.model or "-",
+                    data_level=self.data_level,
+                    purpose=self.purpose[:64],
+                    input_tokens=self.input_tokens,
+                    output_tokens=self.output_tokens,
+                    cost=self.cost,
+                    latency_ms=latency,
+                    first_token_ms=first,
+                    streamed=self.streamed,
+                    outcome=self.outcome,
+                    error=self.error[:300] if self.error else None,
+                )
+            )
+            actor = audit.Actor(self.caller.user_id, self.caller.username, self.caller.department_id)
+            audit.append(
+                db,
+                "model.call",
+                actor,
+                target=f"{self.provider or '-'}/{self.model or '-'}",
+                outcome=self.outcome,
+                data_level=self.data_level,
+                provider=self.provider or None,
+                request_digest=self.request_digest,
+                response_digest=self.response_digest,
+                findings=self.findings,
+                details={
+                    "purpose": self.purpose,
+                    "guard": self.action,
+                    "input_tokens": self.input_tokens,
+                    "output_tokens": self.output_tokens,
+                    "latency_ms": latency,
+                },
+            )
