@@ -22,7 +22,10 @@ from mokmin.core.errors import MokminError
 from mokmin.core.i18n import cli_language, translate
 from mokmin.core.settings import get_settings
 from mokmin.drafting import cli as drafting_cli
+from mokmin.gateway import catalog
+from mokmin.gateway import cli as gateway_cli
 from mokmin.guard import audit
+from mokmin.guard import cli as guard_cli
 
 CLI_ACTOR = audit.Actor(None, "cli")
 
@@ -47,6 +50,9 @@ app.add_typer(key_app, name="key")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(drafting_cli.app, name="draft")
+app.add_typer(gateway_cli.provider_app, name="provider")
+app.add_typer(gateway_cli.budget_app, name="budget")
+app.add_typer(guard_cli.app, name="guard")
 
 DatabaseOpt = Annotated[str | None, typer.Option("--database-url", help=_("cli.opt_database"))]
 
@@ -90,6 +96,7 @@ def init(
 
     upgrade(database_url(database))
     with unit_of_work(database) as db:
+        catalog.ensure_default(db, get_settings().secret_key.get_secret_value())
         if db.scalar(select(User.id).where(User.role == Role.ADMIN)) is None:
             password = admin_password or typer.prompt(
                 _("cli.opt_password"), hide_input=True, confirmation_prompt=True
@@ -114,6 +121,7 @@ def demo_load(database: DatabaseOpt = None) -> None:
     try:
         with unit_of_work(database) as db:
             count = load_demo(db, get_settings())
+            catalog.ensure_default(db, get_settings().secret_key.get_secret_value())
     except MokminError as exc:
         raise fail(exc) from None
     console.print(_("cli.demo_loaded", count=count))

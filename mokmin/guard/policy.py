@@ -15,7 +15,7 @@ from mokmin.core.levels import DataLevel, Locality
 
 
 class Action(StrEnum):
-    PASS = "pass"  # noqa: S105 - a policy action, not a password
+    PASS = "pass"
     PSEUDONYMIZE = "pseudonymize"
     BLOCK = "block"
 

@@ -1,0 +1,1 @@
+"""Benchmark of the privacy guard's detector against Microsoft Presidio: ``python -m bench.guard``."""

@@ -1,0 +1,23 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mokmin.guard.recognizers.normalize import digits, fold, lower_ascii
+
+
+def test_fold_maps_full_width_and_dashes() -> None:
+    assert fold("０１０－１２３４—５６７８") == "010-1234-5678"
+    assert fold("a\u3000b\u00a0c") == "a b c"
+
+
+@given(st.text())
+def test_fold_and_lower_preserve_length(text: str) -> None:
+    assert len(fold(text)) == len(text)
+    assert len(lower_ascii(text)) == len(text)
+
+
+def test_lower_ascii_leaves_dotted_capital_i() -> None:
+    assert lower_ascii("İA") == "İa"
+
+
+def test_digits() -> None:
+    assert digits("900101-1234568") == "9001011234568"

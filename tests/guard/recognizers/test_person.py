@@ -1,0 +1,59 @@
+import pytest
+
+from tests.guard.ids import found
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("민원인 홍길동 씨가 방문", ["홍길동"]),
+        ("장민은 주무관과 상담", ["장민은"]),
+        ("양정희님께 보고", ["양정희"]),
+        ("김철수 팀장, 이영희 과장 참석", ["김철수", "이영희"]),
+        ("남궁민수 님 전화", ["남궁민수"]),
+        ("신청인 김영희가 제출", ["김영희"]),
+        ("담당 주무관 박지성", ["박지성"]),
+        ("참석자: 김철수, 이영희, 박민수", ["김철수", "이영희", "박민수"]),
+        ("성명: 최수진", ["최수진"]),
+        ("Dear Mr. Smith, thanks", ["Smith"]),
+        ("Dr. Jane Doe called", ["Jane Doe"]),
+        ("Applicant: Kim Min-su", ["Kim Min-su"]),
+        ("민원인 이정란님께서 제기하신 건", ["이정란"]),
+        ("총무과장 김태형, 재무과장 이수진 발령", ["김태형", "이수진"]),
+        ("저는 관악구에 사는 윤소희예요.", ["윤소희"]),
+        ("구청장님께. 독고희성라고 합니다.", ["독고희성"]),
+        ("민원 회신드립니다. 최경채 드림", ["최경채"]),
+        ("My name is Olivia Martin.", ["Olivia Martin"]),
+        ("강정도 주무관: 시스템 버전 5.8 배포", ["강정도"]),
+    ],
+)
+def test_names_with_cues(text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+def test_later_mentions_are_masked_too() -> None:
+    text = "민원인 홍길동 씨의 요청. 홍길동 드림"
+    assert found(text, "PERSON") == ["홍길동", "홍길동"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "고객님께 안내",
+        "안전 팀장 회의",
+        "민원팀 팀장",
+        "전통 시장 방문",
+        "김○○ 주무관",
+        "홍OO 씨",
+        "김모 씨",
+        "이번 정부 조사 신청",
+        "서울특별시 관악구 신림동",
+        "Dear Sir or Madam",
+        "김포시 이천시 강남구",
+        "민원여권과 주무관 회의",
+        "보호자 연락처 확인",
+        "저는 이 동네 주민입니다. 오늘은 좋은 날입니다.",
+    ],
+)
+def test_hard_negatives(text: str) -> None:
+    assert found(text, "PERSON") == []
