@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mokmin.core.settings import Settings
 from tests.fixtures.databases import migrated_postgres, migrated_sqlite
 
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing() -> Iterator[None]:
     """Cheap argon2 parameters in tests only: dozens of demo users are hashed per test run."""
@@ -98,9 +99,7 @@ def settings(tmp_path: Path) -> Settings:
 def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Session]) -> FastAPI:
     from mokmin.web.app import create_app
 
-    application = create_app(settings, engine)
-    application.state.sessionmaker = session_factory
-    return application
+    return create_app(settings, engine, session_factory)
 
 
 @pytest.fixture

@@ -56,7 +56,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front, so a transaction that reads then writes waits its turn
     # (busy_timeout) instead of failing with "database is locked" when another writer committed meanwhile.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Pure readers may ask for DEFERRED with ``execution_options(sqlite_begin="DEFERRED")``.
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

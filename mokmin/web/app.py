@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from mokmin.core.db import make_engine, make_sessionmaker
@@ -19,6 +20,7 @@ from mokmin.gateway.service import Gateway
 from mokmin.web.errors import install_error_handlers
 from mokmin.web.middleware import BodySizeLimit, RequestMetrics
 from mokmin.web.routes import account, admin, auth, drafts, health, home, oidc
+from mokmin.web.writers import section_writer_factory
 
 
 @asynccontextmanager
@@ -28,8 +30,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await app.state.gateway.aclose()
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the app; the model and other heavy parts load lazily on first use, keeping start-up fast."""
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """Build the app; the model and other heavy parts load lazily on first use, keeping start-up fast.
+
+    ``session_factory`` lets tests run every request inside one rolled-back transaction.
+    """
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
@@ -41,10 +50,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = session_factory or make_sessionmaker(engine)
     app.state.metrics_registry = CollectorRegistry()
     app.state.available_pages = {"/", "/admin/users", "/drafts"}
     app.state.gateway = Gateway(settings, app.state.sessionmaker)
+    app.state.section_writer = section_writer_factory(app.state.gateway)
     install_error_handlers(app)
     for module in (health, auth, oidc, home, account, admin, drafts):
         app.include_router(module.router)

@@ -8,14 +8,18 @@ waits on a model. Every page also works without JavaScript (the same forms post 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import queue
-import threading
-from collections.abc import Iterator
+import math
+from collections.abc import Callable
+from datetime import UTC
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio
+import anyio.from_thread
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
@@ -39,7 +43,6 @@ from mokmin.web.rendering import render
 router = APIRouter(prefix="/drafts", tags=["drafting"])
 log = logging.getLogger("mokmin.drafting")
 NDJSON = "application/x-ndjson"
-STREAM_TIMEOUT_S = 900
 
 
 async def _posted(request: Request) -> dict[str, str]:
@@ -68,9 +71,10 @@ def section_writer(request: Request, user: User, doc_type: str) -> WriteSection:
 
 
 @router.get("")
-def list_drafts(request: Request, db: DB, user: CurrentUser) -> Response:
+def list_drafts(request: Request, db: DB, user: CurrentUser, lang: Lang) -> Response:
     context = {
         "doc_types": list(DOC_TYPES.values()),
+        "types": {key: kind.name_en if lang == "en" else kind.name_ko for key, kind in DOC_TYPES.items()},
         "mine": service.my_drafts(db, user),
         "awaiting": service.awaiting_review(db, user),
         "reviewer": user.role in (Role.ADMIN, Role.DEPARTMENT_HEAD),
@@ -228,59 +232,80 @@ def _generate(request: Request, db: Session, user: User, lang: Language, draft: 
     kind = get_doc_type(draft.doc_type)
     english = draft.language == "en"
     sections = [{"key": s.key, "title": s.title_en if english else s.title_ko} for s in kind.sections]
-    stream = _stream(request.app.state.sessionmaker, user.id, plan, writer, sections, lang)
-    return StreamingResponse(stream, media_type=NDJSON, headers={"cache-control": "no-store"})
+    first = {"type": "start", "draft": draft.id, "sections": sections}
+    return EventStream(first, _generation_job(request.app.state.sessionmaker, user.id, plan, writer, lang))
 
 
 def _line(item: dict[str, Any]) -> bytes:
     return (json.dumps(item, ensure_ascii=False) + "\n").encode()
 
 
-def _stream(
-    factory: sessionmaker[Session],
-    user_id: int,
-    plan: GenerationPlan,
-    writer: WriteSection,
-    sections: list[dict[str, str]],
-    lang: Language,
-) -> Iterator[bytes]:
-    """NDJSON: ``start`` (the sections to expect), ``chunk`` per piece of prose, then ``done`` or ``error``.
+Event = dict[str, Any]
+Emit = Callable[[Event], None]
 
-    The model writes in its own thread and the draft is saved there too, so a closed tab loses nothing.
+
+class EventStream(StreamingResponse):
+    """NDJSON events from a blocking job run in an anyio worker thread.
+
+    The job must run in an anyio thread (not a bare ``threading.Thread``) because a governed section writer
+    reaches the event loop through ``anyio.from_thread``. The task group lives in ``__call__`` rather than in
+    an async generator, so a closed tab cancels cleanly; the job itself is never abandoned (anyio waits for
+    the thread), so a draft whose reader went away is still saved.
     """
-    events: queue.Queue[dict[str, Any]] = queue.Queue()
 
-    def on_chunk(section: str, text: str) -> None:
-        events.put({"type": "chunk", "section": section, "text": text})
+    def __init__(self, first: Event, job: Callable[[Emit], Event]) -> None:
+        super().__init__(iter(()), media_type=NDJSON, headers={"cache-control": "no-store"})
+        self.first = first
+        self.job = job
 
-    def work() -> None:
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        sender, events = anyio.create_memory_object_stream[Event](max_buffer_size=math.inf)
+
+        def emit(event: Event) -> None:
+            with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                anyio.from_thread.run_sync(sender.send_nowait, event)
+
+        async def produce() -> None:
+            async with sender:
+                final = await anyio.to_thread.run_sync(self.job, emit)
+                with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
+                    sender.send_nowait(final)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(produce)
+            async with events:
+                await send({"type": "http.response.body", "body": _line(self.first), "more_body": True})
+                async for event in events:
+                    await send({"type": "http.response.body", "body": _line(event), "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+def _generation_job(
+    factory: sessionmaker[Session], user_id: int, plan: GenerationPlan, writer: WriteSection, lang: Language
+) -> Callable[[Emit], Event]:
+    """Write the draft (chunks go to *emit*), store it in its own transaction, and say how it ended."""
+
+    def job(emit: Emit) -> Event:
+        def on_chunk(section: str, text: str) -> None:
+            emit({"type": "chunk", "section": section, "text": text})
+
         try:
             content = compose(plan, writer, on_chunk=on_chunk)
             with transaction(factory) as db:
                 user = db.get(User, user_id)
                 if user is None:
                     raise MokminError("auth.required", 401)
-                version = service.record_generation(db, user, plan.draft_id, content)
-                number = version.number
-            url = f"/drafts/{plan.draft_id}"
-            events.put({"type": "done", "draft": plan.draft_id, "version": number, "url": url})
+                number = service.record_generation(db, user, plan.draft_id, content).number
         except MokminError as exc:
-            events.put({"type": "error", "message": exc.localized(lang)})
+            return {"type": "error", "message": exc.localized(lang)}
         except Exception as exc:  # the page must hear about any failure; the log gets only its type
             log.error("draft generation failed draft=%s type=%s", plan.draft_id, type(exc).__name__)
-            events.put({"type": "error", "message": translate("drafting.error.stream", lang)})
+            return {"type": "error", "message": translate("drafting.error.stream", lang)}
+        url = f"/drafts/{plan.draft_id}"
+        return {"type": "done", "draft": plan.draft_id, "version": number, "url": url}
 
-    threading.Thread(target=work, name=f"draft-{plan.draft_id}", daemon=True).start()
-    yield _line({"type": "start", "draft": plan.draft_id, "sections": sections})
-    while True:
-        try:
-            event = events.get(timeout=STREAM_TIMEOUT_S)
-        except queue.Empty:
-            yield _line({"type": "error", "message": translate("drafting.error.stream", lang)})
-            return
-        yield _line(event)
-        if event["type"] in ("done", "error"):
-            return
+    return job
 
 
 # --- editing ----------------------------------------------------------------------------------------------
@@ -312,7 +337,10 @@ class AutosaveOut(BaseModel):
 @router.post("/{draft_id}/autosave", dependencies=[CSRF])
 def autosave(db: DB, user: CurrentUser, draft_id: int, body: AutosaveIn) -> AutosaveOut:
     version = service.save_sections(db, user, draft_id, body.sections, autosave=True)
-    return AutosaveOut(version=version.number, saved_at=version.updated_at.isoformat(timespec="seconds"))
+    saved_at = version.updated_at
+    if saved_at.tzinfo is None:  # SQLite hands back naive UTC
+        saved_at = saved_at.replace(tzinfo=UTC)
+    return AutosaveOut(version=version.number, saved_at=saved_at.isoformat(timespec="seconds"))
 
 
 @router.post("/{draft_id}/regenerate", dependencies=[CSRF])

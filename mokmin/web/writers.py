@@ -1,0 +1,84 @@
+"""Prose for drafts, written by a model through the governed path.
+
+The drafting studio renders in a worker thread and asks for a sync ``write_section(key, prompt)`` iterator;
+this adapter pulls each streamed chunk from the gateway running on the event loop, so every section is one
+model call with the guard, routing, budgets, usage and audit applied (purpose = the document type).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import anyio.from_thread
+
+from mokmin.core.levels import DataLevel
+from mokmin.gateway.routing import Caller
+from mokmin.gateway.service import Gateway
+from mokmin.gateway.types import ChatChunk, ChatMessage, ChatRequest
+
+WriteSection = Callable[[str, str], Iterator[str]]
+
+SYSTEM_PROMPT = (
+    "당신은 한국 지방자치단체의 공문서 작성을 돕는 보조자입니다. 주어진 사실만 사용하고, 숫자·날짜·이름·연락처를 "
+    "새로 만들어 내지 마세요. 요청한 부분의 본문만 쓰고 제목이나 머리말은 쓰지 마세요."
+)
+SECTION_MAX_TOKENS = 400
+
+
+def caller_of(user: Any) -> Caller:
+    """The routing identity of a signed-in :class:`mokmin.core.models.User`."""
+    institution_id = user.department.institution_id if user.department else None
+    return Caller(user.id, user.username, user.role.value, user.department_id, institution_id)
+
+
+def default_model(gateway: Gateway, caller: Caller) -> str:
+    models = gateway.models(caller)
+    if not models:
+        from mokmin.core.errors import NotFound
+
+        raise NotFound("gateway.unknown_model", model="-", models="-")
+    return models[0][1].name
+
+
+def gateway_section_writer(
+    gateway: Gateway, caller: Caller, model: str | None, purpose: str, level: DataLevel = DataLevel.OPEN
+) -> WriteSection:
+    """A ``write_section`` that must be called from a worker thread started by anyio (``to_thread``)."""
+
+    def write(section_key: str, prompt: str) -> Iterator[str]:
+        chosen = model or default_model(gateway, caller)
+        request = ChatRequest(
+            model=chosen,
+            messages=[
+                ChatMessage(role="system", content=SYSTEM_PROMPT),
+                ChatMessage(role="user", content=prompt),
+            ],
+            max_tokens=SECTION_MAX_TOKENS,
+        )
+
+        async def open_stream() -> Any:
+            return await gateway.stream(caller, request, level=level, purpose=f"draft:{purpose}")
+
+        chunks = anyio.from_thread.run(open_stream)
+        try:
+            while True:
+                try:
+                    chunk: ChatChunk = anyio.from_thread.run(chunks.__anext__)
+                except StopAsyncIteration:
+                    return
+                if chunk.text:
+                    yield chunk.text
+        finally:
+            anyio.from_thread.run(chunks.aclose)
+
+    return write
+
+
+def section_writer_factory(gateway: Gateway) -> Callable[[Any, str | None, str], WriteSection]:
+    """What the studio finds at ``app.state.section_writer(user, model_name, doc_type)``."""
+
+    def make(user: Any, model: str | None, doc_type: str) -> WriteSection:
+        return gateway_section_writer(gateway, caller_of(user), model, doc_type)
+
+    return make
