@@ -26,6 +26,7 @@ from mokmin.gateway import catalog
 from mokmin.gateway import cli as gateway_cli
 from mokmin.guard import audit
 from mokmin.guard import cli as guard_cli
+from mokmin.knowledge import cli as knowledge_cli
 
 CLI_ACTOR = audit.Actor(None, "cli")
 
@@ -53,6 +54,7 @@ app.add_typer(drafting_cli.app, name="draft")
 app.add_typer(gateway_cli.provider_app, name="provider")
 app.add_typer(gateway_cli.budget_app, name="budget")
 app.add_typer(guard_cli.app, name="guard")
+app.add_typer(knowledge_cli.app, name="kb")
 
 DatabaseOpt = Annotated[str | None, typer.Option("--database-url", help=_("cli.opt_database"))]
 

@@ -17,7 +17,7 @@ Language = Literal["ko", "en"]
 LANGUAGES: tuple[Language, ...] = ("ko", "en")
 
 
-DOMAINS = ("gateway", "guard", "drafting", "knowledge", "adoption", "web")
+DOMAINS = ("gateway", "guard", "drafting", "knowledge", "adoption", "web")  # message files, merged in order
 
 
 @lru_cache(maxsize=2)

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     api_key_default_days: int = Field(default=90, ge=1, le=3650)
     max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     secure_cookies: bool = False
+    chat_retention_days: int = Field(default=30, ge=1, le=3650)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: SecretStr | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -247,7 +247,7 @@ class Gateway:
         *,
         level: DataLevel = DataLevel.OPEN,
         purpose: str = "chat",
-    ) -> AsyncIterator[ChatChunk]:
+    ) -> GatewayStream:
         """Chunks with placeholders restored; the last one carries usage. Usage is recorded on every exit."""
         record = CallRecord(caller, purpose, level.value, model=request.model, streamed=True)
         try:
@@ -255,11 +255,11 @@ class Gateway:
         except MokminError as error:
             await anyio.to_thread.run_sync(self._refused, caller, record, error)
             raise
-        return self._stream(targets, request, record, reservation)
+        return GatewayStream(self._stream(targets, request, record, reservation), record)
 
     async def _stream(
         self, targets: list[Target], request: ChatRequest, record: CallRecord, reservation: Reservation
-    ) -> AsyncIterator[ChatChunk]:
+    ) -> AsyncGenerator[ChatChunk, None]:
         answered: list[str] = []
         usage: Usage | None = None
         target: Target | None = None
@@ -319,6 +319,23 @@ class Gateway:
                 continue
             return target, _prepend(first, chunks)
         raise failures[0] if len(failures) == 1 else AllProvidersFailed(failures)  # type: ignore[arg-type]
+
+
+class GatewayStream:
+    """A streamed answer; ``record`` tells, once it started, which provider answers, at what level, at what cost."""
+
+    def __init__(self, chunks: AsyncGenerator[ChatChunk, None], record: CallRecord) -> None:
+        self._chunks = chunks
+        self.record = record
+
+    def __aiter__(self) -> GatewayStream:
+        return self
+
+    async def __anext__(self) -> ChatChunk:
+        return await anext(self._chunks)
+
+    async def aclose(self) -> None:
+        await self._chunks.aclose()
 
 
 async def _empty() -> AsyncIterator[ChatChunk]:
