@@ -163,11 +163,12 @@ def _render(sample_id: str, category: str, template: str, rng: Rng) -> Sample:
             value, kind = _FILLERS[slot](rng), ""
         else:
             kind, gen = _LABELLED[slot]
-            value = memo.get((slot, key or "")) if key else None
-            if value is None:
-                value = gen(rng)
+            remembered = memo.get((slot, key or "")) if key else None
+            if remembered is None:
+                remembered = gen(rng)
                 if key:
-                    memo[(slot, key)] = value
+                    memo[(slot, key)] = remembered
+            value = remembered
         if kind:
             spans.append((length, length + len(value), kind))
         parts.append(value)

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from mokmin.core.errors import Unavailable
 from mokmin.guard.recognizers import registry
-from mokmin.guard.recognizers.normalize import fold, lower_ascii
+from mokmin.guard.recognizers.base import Scan
+from mokmin.guard.recognizers.normalize import fold
 from mokmin.guard.recognizers.person import STOPWORDS
 from mokmin.guard.spans import PiiType, Span, resolve_overlaps
 
@@ -87,17 +88,20 @@ def _detect(text: str, wanted: frozenset[PiiType] | None, threshold: float, dead
     active = registry.recognizers(wanted)
     candidates: set[Span] = set()
     for scan_start, scan_end, keep_start, keep_end in _chunks(len(folded)):
-        chunk = folded[scan_start:scan_end]
-        lowered = lower_ascii(chunk)
+        scan = Scan(folded[scan_start:scan_end] if scan_end - scan_start < len(folded) else folded)
         for recognizer in active:
             _check(deadline)
-            for span in recognizer.analyze(chunk, lowered):
-                start = span.start + scan_start
-                if span.score >= threshold and keep_start <= start < keep_end:
-                    candidates.add(Span(span.type, start, span.end + scan_start, span.score, span.recognizer))
+            for span in recognizer.find(scan):
+                if span.score < threshold:
+                    continue
+                if scan_start == 0 and keep_end == len(folded):
+                    candidates.add(span)  # the whole text in one chunk: offsets are already final
+                elif keep_start <= span.start + scan_start < keep_end:
+                    start, end = span.start + scan_start, span.end + scan_start
+                    candidates.add(Span(span.type, start, end, span.score, span.recognizer))
     _check(deadline)
     spans = resolve_overlaps(candidates)
-    if wanted is None or PiiType.PERSON in wanted:
+    if spans and (wanted is None or PiiType.PERSON in wanted):
         spans = _propagate_names(folded, spans, deadline)
     return spans
 

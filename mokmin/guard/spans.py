@@ -83,8 +83,10 @@ class Span:
         return {"start": self.start, "end": self.end, "type": self.type.value, "score": round(self.score, 3)}
 
 
-def _rank(span: Span) -> tuple[float, int, int, int]:
-    return (-round(span.score, 6), -span.length, span.start, TYPE_PRIORITY[span.type])
+def _rank(span: Span) -> tuple[float, int, int, int, str]:
+    # The recognizer's name breaks the last tie (a cue finding and its alias copy), so that the result
+    # does not depend on set iteration order.
+    return (-round(span.score, 6), -span.length, span.start, TYPE_PRIORITY[span.type], span.recognizer)
 
 
 def _clusters(spans: list[Span]) -> Iterable[list[Span]]:

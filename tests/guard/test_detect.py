@@ -49,7 +49,7 @@ class _Broken(Recognizer):
     type = PiiType.IP
     patterns = (Pattern("x", __import__("re").compile("x"), 0.9),)
 
-    def validate(self, value: str, pattern: Pattern, ctx: object) -> float | None:  # type: ignore[override]
+    def validate(self, value: str, pattern: Pattern, ctx: object) -> float | None:
         raise RuntimeError("bug")
 
 

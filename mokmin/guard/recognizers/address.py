@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mokmin.guard.recognizers.base import Context, Pattern, Recognizer
+from mokmin.guard.recognizers.base import Context, Pattern, Recognizer, Scan
 from mokmin.guard.recognizers.gazetteer import CITIES, COUNTIES, DISTRICTS, SIDO, alternation
 from mokmin.guard.recognizers.normalize import words
 from mokmin.guard.spans import PiiType, Span
@@ -53,13 +53,20 @@ _ENGLISH = re.compile(
     + _EN_TAIL
     + r"(?![0-9A-Za-z])"
 )
+# Every Korean match has a building or lot number right after 로/길/지하 or 동/리/가/산 (maybe one space);
+# every English one has a road name. Texts without either are not scanned with the long expressions.
+_KOREAN_GATE = re.compile(r"[로길하동리가산] ?\d")
+_ENGLISH_GATE = re.compile(r"-(?:daero|ro|gil)")
 _COUNT_AFTER = re.compile(r"[명개건원년월일시분초세회차위%배대억만천kKmM㎡]|번(?!지)|평(?!방)")
 
 
 class AddressRecognizer(Recognizer):
     name = "kr_address"
     type = PiiType.ADDRESS
-    patterns = (Pattern("korean", _KOREAN, 0.85), Pattern("english", _ENGLISH, 0.8))
+    patterns = (
+        Pattern("korean", _KOREAN, 0.85, min_run=1, gate=_KOREAN_GATE),
+        Pattern("english", _ENGLISH, 0.8, min_run=1, gate=_ENGLISH_GATE),
+    )
     context = words(
         """
         주소 거주 소재지 자택 사는_곳 살고 주거 도로명 지번 배송지 우편 address 이사 위치 집 residence
@@ -79,8 +86,9 @@ class AddressRecognizer(Recognizer):
             return 0.7
         return 0.4  # a bare "○○로 12": only an address word nearby makes it one
 
-    def analyze(self, text: str, lowered: str) -> Iterator[Span]:
-        for span in super().analyze(text, lowered):
+    def find(self, scan: Scan) -> Iterator[Span]:
+        text = scan.text
+        for span in super().find(scan):
             if _COUNT_AFTER.match(text, span.end) and not text[span.start : span.end].endswith(
                 ("호", "층", ")")
             ):

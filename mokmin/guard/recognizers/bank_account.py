@@ -27,7 +27,8 @@ _PLAIN = re.compile(NO_DIGIT_BEFORE + r"\d{10,14}" + NO_DIGIT_AFTER)
 class BankAccountRecognizer(Recognizer):
     name = "kr_bank_account"
     type = PiiType.BANK_ACCOUNT
-    patterns = (Pattern("grouped", _GROUPED, 0.4), Pattern("plain", _PLAIN, 0.25))
+    # Every known grouping has a group of four or more digits, so a text without such a run has no account.
+    patterns = (Pattern("grouped", _GROUPED, 0.4, min_run=4), Pattern("plain", _PLAIN, 0.25, min_run=10))
     context = words(
         """
         계좌 예금주 입금 환불 송금 이체 은행 농협 신한 우체국 새마을금고 신협 수협 카카오뱅크 토스뱅크

@@ -1,8 +1,14 @@
 """What a recognizer is: data (patterns, context words) plus a ``validate()`` hook.
 
 Subclasses declare class attributes and, where the identifier has a checksum or a plausibility rule,
-override :meth:`Recognizer.validate`. The generic :meth:`Recognizer.analyze` runs the patterns over the
+override :meth:`Recognizer.validate`. The generic :meth:`Recognizer.find` runs the patterns over the
 folded text, applies context, validation and the score, and yields spans in original offsets.
+
+Speed comes from not looking where nothing can match, never from looking less carefully: a :class:`Scan`
+is shared by every recognizer of one detection, so each regular expression runs once per text however many
+recognizers use it (RRN, FRN and CRN share one shape), a pattern whose *gate* proves it cannot match is not
+run at all (a 13-digit shape needs a 6-digit run; most texts have none), and context words are looked up
+only after one precompiled search says some cue word is near.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from mokmin.guard.recognizers.normalize import lower_ascii
 from mokmin.guard.spans import PiiType, Span
 
 # Digits must not touch other digits; `\b` is useless next to Hangul (KOREAN_IDENTIFIERS.md §0.1).
@@ -21,15 +28,25 @@ NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 SEP = r"(?: ?- ?| )?"  # hyphen (maybe spaced), one space, or nothing
 
+_DIGIT_RUN = re.compile(r"\d+")
+
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """One regular expression; ``groups`` names the groups that become spans (0 = the whole match)."""
+    """One regular expression; ``groups`` names the groups that become spans (0 = the whole match).
+
+    ``min_run`` and ``gate`` are optional proofs of absence, checked before the pattern runs: every match
+    contains a run of at least ``min_run`` consecutive ``\\d`` characters, and ``gate`` (a cheaper regular
+    expression) finds something in any text the pattern matches. Both must be *implied* by the pattern —
+    a wrong gate loses findings, which is why the tests check each gate against its pattern.
+    """
 
     name: str
     regex: re.Pattern[str]
     score: float
     groups: tuple[int, ...] = (0,)
+    min_run: int = 0
+    gate: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,9 @@ class Context:
 
     positive: bool
     negative: bool
+
+
+NO_CONTEXT = Context(False, False)
 
 
 def find_context(
@@ -60,8 +80,69 @@ def find_context(
     return Context(False, True)
 
 
+def cue_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One search for "is any of these (lower-case) words here?", case-insensitive for ASCII only.
+
+    Equivalent to searching the :func:`lower_ascii` copy, so the copy is only made when a cue is near.
+    Words that are not lower-case could never match that copy and are left out.
+    """
+    usable = sorted({w for w in words if w and lower_ascii(w) == w}, key=lambda w: (-len(w), w))
+    if not usable:
+        return None
+    return re.compile("|".join(map(re.escape, usable)), re.IGNORECASE | re.ASCII)
+
+
+class Scan:
+    """One folded text as every recognizer of a detection sees it; memoises what they share.
+
+    Not thread-safe by itself, but each detection builds its own, so recognizers stay shareable.
+    """
+
+    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "text")
+
+    def __init__(self, text: str, lowered: str | None = None) -> None:
+        self.text = text
+        self._lowered = lowered
+        self._longest_run = -1
+        self._gates: dict[re.Pattern[str], bool] = {}
+        self._matches: dict[re.Pattern[str], list[re.Match[str]]] = {}
+
+    @property
+    def lowered(self) -> str:
+        """``lower_ascii(text)``, made on first use (most texts never need it)."""
+        if self._lowered is None:
+            self._lowered = lower_ascii(self.text)
+        return self._lowered
+
+    @property
+    def longest_run(self) -> int:
+        """Length of the longest run of ``\\d`` characters in the text."""
+        if self._longest_run < 0:
+            self._longest_run = max(map(len, _DIGIT_RUN.findall(self.text)), default=0)
+        return self._longest_run
+
+    def passes(self, pattern: Pattern) -> bool:
+        """False when ``pattern`` provably cannot match this text."""
+        if pattern.min_run and self.longest_run < pattern.min_run:
+            return False
+        gate = pattern.gate
+        if gate is None:
+            return True
+        found = self._gates.get(gate)
+        if found is None:
+            found = self._gates[gate] = gate.search(self.text) is not None
+        return found
+
+    def matches(self, regex: re.Pattern[str]) -> list[re.Match[str]]:
+        """``list(regex.finditer(text))``, computed once per text however many recognizers ask."""
+        found = self._matches.get(regex)
+        if found is None:
+            found = self._matches[regex] = list(regex.finditer(self.text))
+        return found
+
+
 class Recognizer:
-    """Base class. Instances are stateless and shared; ``analyze`` may be called from many threads."""
+    """Base class. Instances are stateless and shared; ``find`` may be called from many threads."""
 
     name: ClassVar[str]
     type: ClassVar[PiiType]
@@ -75,6 +156,11 @@ class Recognizer:
     context_boost: ClassVar[float] = 0.35
     anti_penalty: ClassVar[float] = 0.5
     needs_lowered: ClassVar[bool] = True
+    _cues: ClassVar[re.Pattern[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._cues = cue_regex(cls.context + cls.anti_context)
 
     def validate(self, value: str, pattern: Pattern, ctx: Context) -> float | None:
         """Return the score for ``value`` before context adjustment, or ``None`` to reject it."""
@@ -88,18 +174,34 @@ class Recognizer:
         return self.triggers is None or any(t in text for t in self.triggers)
 
     def analyze(self, text: str, lowered: str) -> Iterator[Span]:
-        """Yield candidate spans in ``text`` (already folded; ``lowered`` is ``text.lower()``)."""
-        if not self.applies(text):
+        """Candidate spans in one text (already folded; ``lowered`` is ``lower_ascii(text)``)."""
+        return self.find(Scan(text, lowered))
+
+    def find(self, scan: Scan) -> Iterator[Span]:
+        """Candidate spans in ``scan.text``: the hook :func:`mokmin.guard.detect` calls."""
+        if type(self).analyze is not Recognizer.analyze:  # a plugin written against the older hook
+            yield from self.analyze(scan.text, scan.lowered)
+            return
+        if not self.applies(scan.text):
             return
         for pattern in self.patterns:
-            for match in pattern.regex.finditer(text):
-                yield from self._score(text, lowered, pattern, match)
+            if scan.passes(pattern):
+                for match in scan.matches(pattern.regex):
+                    yield from self._score(scan, pattern, match)
 
-    def _score(self, text: str, lowered: str, pattern: Pattern, match: re.Match[str]) -> Iterator[Span]:
-        start, end = match.span()
-        ctx = find_context(
-            lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
+    def context_at(self, scan: Scan, start: int, end: int) -> Context:
+        """:func:`find_context` for this recognizer's words, skipped when no cue word is anywhere near."""
+        cues = self._cues
+        lo = max(0, start - self.context_before)
+        if cues is None or cues.search(scan.text, lo, end + self.context_after) is None:
+            return NO_CONTEXT
+        return find_context(
+            scan.lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
         )
+
+    def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Iterator[Span]:
+        start, end = match.span()
+        ctx = self.context_at(scan, start, end)
         score = self.score_match(match, pattern, ctx)
         if score is None:
             return

@@ -31,10 +31,17 @@ class BrnRecognizer(Recognizer):
     name = "kr_brn"
     type = PiiType.BRN
     patterns = (
-        Pattern("grouped", re.compile(NO_DIGIT_BEFORE + r"\d{3} ?- ?\d{2} ?- ?\d{5}" + NO_DIGIT_AFTER), 0.85),
-        Pattern("spaced", re.compile(NO_DIGIT_BEFORE + r"\d{3} \d{2} \d{5}" + NO_DIGIT_AFTER), 0.7),
+        Pattern(
+            "grouped",
+            re.compile(NO_DIGIT_BEFORE + r"\d{3} ?- ?\d{2} ?- ?\d{5}" + NO_DIGIT_AFTER),
+            0.85,
+            min_run=5,
+        ),
+        Pattern(
+            "spaced", re.compile(NO_DIGIT_BEFORE + r"\d{3} \d{2} \d{5}" + NO_DIGIT_AFTER), 0.7, min_run=5
+        ),
         # Contiguous 10-digit runs are often 관리번호 or dates with a serial: needs context.
-        Pattern("plain", re.compile(NO_DIGIT_BEFORE + r"\d{10}" + NO_DIGIT_AFTER), 0.45),
+        Pattern("plain", re.compile(NO_DIGIT_BEFORE + r"\d{10}" + NO_DIGIT_AFTER), 0.45, min_run=10),
     )
     context = words(
         """

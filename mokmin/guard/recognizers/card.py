@@ -30,20 +30,28 @@ class CardRecognizer(Recognizer):
             "16",
             re.compile(NO_DIGIT_BEFORE + rf"\d{{4}}{_S}\d{{4}}{_S}\d{{4}}{_S}\d{{4}}" + NO_DIGIT_AFTER),
             0.9,
+            min_run=4,
+            gate=re.compile(rf"\d{{4}}{_S}\d{{4}}{_S}\d{{4}}{_S}\d{{4}}"),
         ),
         Pattern(
-            "amex", re.compile(NO_DIGIT_BEFORE + rf"3[47]\d{{2}}{_S}\d{{6}}{_S}\d{{5}}" + NO_DIGIT_AFTER), 0.9
+            "amex",
+            re.compile(NO_DIGIT_BEFORE + rf"3[47]\d{{2}}{_S}\d{{6}}{_S}\d{{5}}" + NO_DIGIT_AFTER),
+            0.9,
+            min_run=6,
         ),
         Pattern(
             "diners",
             re.compile(NO_DIGIT_BEFORE + rf"3[068]\d{{2}}{_S}\d{{6}}{_S}\d{{4}}" + NO_DIGIT_AFTER),
             0.85,
+            min_run=6,
         ),
         # Receipts print 1234-56**-****-3456; no full number, but the visible digits still identify a card.
         Pattern(
             "receipt",
             re.compile(NO_DIGIT_BEFORE + r"\d{4}-\d{2}[*xX]{2}-[*xX]{4}-\d{4}" + NO_DIGIT_AFTER),
             0.75,
+            min_run=4,
+            gate=re.compile(r"[*xX]{2}-[*xX]{4}-"),
         ),
     )
     context = ("카드", "card", "신용", "체크", "결제", "visa", "master")

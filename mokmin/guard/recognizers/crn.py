@@ -21,7 +21,7 @@ def crn_checksum_ok(number: str) -> bool:
 class CrnRecognizer(Recognizer):
     name = "kr_crn"
     type = PiiType.CRN
-    patterns = (Pattern("crn", FULL, 0.55),)
+    patterns = (Pattern("crn", FULL, 0.55, min_run=7),)
     context = ("법인등록번호", "법인번호", "법인 등록번호", "등기번호", "corporate registration", "법인")
     anti_context = words(
         """

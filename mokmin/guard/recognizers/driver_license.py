@@ -20,15 +20,24 @@ class DriverLicenseRecognizer(Recognizer):
     type = PiiType.DRIVER_LICENSE
     patterns = (
         Pattern(
-            "hyphenated", re.compile(NO_DIGIT_BEFORE + _CODE + r"-\d{2}-\d{6}-\d{2}" + NO_DIGIT_AFTER), 0.75
+            "hyphenated",
+            re.compile(NO_DIGIT_BEFORE + _CODE + r"-\d{2}-\d{6}-\d{2}" + NO_DIGIT_AFTER),
+            0.75,
+            min_run=6,
         ),
         Pattern(
             "region_name",
             re.compile(r"(?<![가-힣])" + _REGION + r" ?\d{2}-?\d{6}-?\d{2}" + NO_DIGIT_AFTER),
             0.8,
+            min_run=6,
         ),
-        Pattern("spaced", re.compile(NO_DIGIT_BEFORE + _CODE + r" \d{2} \d{6} \d{2}" + NO_DIGIT_AFTER), 0.35),
-        Pattern("plain", re.compile(NO_DIGIT_BEFORE + _CODE + r"\d{10}" + NO_DIGIT_AFTER), 0.2),
+        Pattern(
+            "spaced",
+            re.compile(NO_DIGIT_BEFORE + _CODE + r" \d{2} \d{6} \d{2}" + NO_DIGIT_AFTER),
+            0.35,
+            min_run=6,
+        ),
+        Pattern("plain", re.compile(NO_DIGIT_BEFORE + _CODE + r"\d{10}" + NO_DIGIT_AFTER), 0.2, min_run=12),
     )
     context = ("운전면허", "면허번호", "면허증", "driver", "licence", "license", "운전")
     anti_context = ("계좌", "은행", "주문번호", "접수번호", "송장", "관리번호", "전화", "카드")

@@ -13,8 +13,13 @@ class HealthInsuranceRecognizer(Recognizer):
     name = "kr_health_insurance"
     type = PiiType.HEALTH_INSURANCE
     patterns = (
-        Pattern("plain", re.compile(NO_DIGIT_BEFORE + r"\d{11}" + NO_DIGIT_AFTER), 0.25),
-        Pattern("grouped", re.compile(NO_DIGIT_BEFORE + r"\d-\d{10}|\d{5}-\d{6}" + NO_DIGIT_AFTER), 0.25),
+        Pattern("plain", re.compile(NO_DIGIT_BEFORE + r"\d{11}" + NO_DIGIT_AFTER), 0.25, min_run=11),
+        Pattern(
+            "grouped",
+            re.compile(NO_DIGIT_BEFORE + r"(?:\d-\d{10}|\d{5}-\d{6})" + NO_DIGIT_AFTER),
+            0.25,
+            min_run=6,
+        ),
     )
     context = words(
         """

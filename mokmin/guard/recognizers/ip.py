@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from mokmin.guard.recognizers.base import Context, Pattern, Recognizer
+from mokmin.guard.recognizers.base import Context, Pattern, Recognizer, Scan
 from mokmin.guard.spans import PiiType, Span
 
 _V4 = re.compile(r"(?<![0-9A-Za-z.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![0-9]|\.[0-9])")
@@ -17,7 +17,10 @@ _OUTLINE_AFTER = re.compile(r"\.? ?(?:항|호|조|절|장|목|번)")
 class IpRecognizer(Recognizer):
     name = "ip"
     type = PiiType.IP
-    patterns = (Pattern("v4", _V4, 0.8), Pattern("v6", _V6, 0.8))
+    patterns = (
+        Pattern("v4", _V4, 0.8, min_run=1, gate=re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")),
+        Pattern("v6", _V6, 0.8, gate=re.compile(r":[0-9A-Fa-f]{0,4}:")),
+    )
     context = ("ip", "아이피", "접속", "address", "서버", "host", "로그")
     anti_context = ("버전", "version", "ver", "build", "빌드", "릴리스", "release", "patch", "좌표")
     triggers = (".", ":")
@@ -34,8 +37,9 @@ class IpRecognizer(Recognizer):
             return None
         return pattern.score
 
-    def analyze(self, text: str, lowered: str) -> Iterator[Span]:
-        for span in super().analyze(text, lowered):
+    def find(self, scan: Scan) -> Iterator[Span]:
+        text = scan.text
+        for span in super().find(scan):
             before = text[span.start - 1 : span.start] if span.start else ""
             if before in ("v", "V") or _OUTLINE_AFTER.match(text, span.end):
                 continue

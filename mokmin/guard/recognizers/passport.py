@@ -15,9 +15,12 @@ class PassportRecognizer(Recognizer):
     patterns = (
         # The next-generation form is distinctive on its own; the old one is any letter + 8 digits.
         Pattern(
-            "new", re.compile(NO_ALNUM_BEFORE + r"[MSRDGOmsrdgo]\d{3}[A-Za-z]\d{4}" + NO_ALNUM_AFTER), 0.6
+            "new",
+            re.compile(NO_ALNUM_BEFORE + r"[MSRDGOmsrdgo]\d{3}[A-Za-z]\d{4}" + NO_ALNUM_AFTER),
+            0.6,
+            min_run=4,
         ),
-        Pattern("old", re.compile(NO_ALNUM_BEFORE + r"[MSRDGOmsrdgo]\d{8}" + NO_ALNUM_AFTER), 0.3),
+        Pattern("old", re.compile(NO_ALNUM_BEFORE + r"[MSRDGOmsrdgo]\d{8}" + NO_ALNUM_AFTER), 0.3, min_run=8),
     )
     context = ("여권", "passport", "여권번호", "passport no")
     anti_context = words(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from mokmin.guard.recognizers import kiwi
-from mokmin.guard.recognizers.base import Context, Pattern, Recognizer
+from mokmin.guard.recognizers.base import Context, Pattern, Recognizer, Scan
 from mokmin.guard.recognizers.gazetteer import CITIES, COUNTIES, DISTRICTS, SIDO, alternation
 from mokmin.guard.recognizers.normalize import words
 from mokmin.guard.spans import PiiType, Span
@@ -87,8 +87,9 @@ _SELF_INTRO = re.compile(
     rf"(?:(?:저는|제 이름은|본인은|이름은)(?:[^.\n]{{0,30}} )?|(?<![가-힣]))(?P<name>{_NAME})"
     rf"(?:(?:입니다|이에요|예요|인데요)(?=[.,!\s]|$)|(?:이)?라고 (?:합니다|해요|하는))"
 )
+_EN_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Officer|Director|Manager|Mayor|Councillor|Councilor)"
 _ENGLISH = re.compile(
-    r"(?<![A-Za-z])(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Officer|Director|Manager|Mayor|Councillor|Councilor)"
+    rf"(?<![A-Za-z]){_EN_TITLES}"
     r"\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2})"
 )
 _EN_SURNAMES = (
@@ -106,6 +107,12 @@ _EN_INTRO = re.compile(
     r"(?:[Mm]y name is|I am|I'm|Sincerely|Regards|Best regards|Yours faithfully|Yours sincerely),?\s{1,3}"
     r"(?P<name>[A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){1,2})(?![A-Za-z])"
 )
+# Cheap proofs of absence (see Pattern.gate): every match of the pattern contains what its gate finds.
+_EN_NAME_GATE = re.compile(r"[A-Z][a-z]")
+_EN_TITLE_GATE = re.compile(_EN_TITLES + r"\.? [A-Z][a-z]")
+_EN_KOREAN_GATE = re.compile(r"[A-Z][a-z]+-[a-z]")
+_SELF_INTRO_GATE = re.compile("입니다|이에요|예요|인데요|라고 ")
+_LIST_ITEM = re.compile("[가-힣]{2,5}")
 _EN_NOT_NAMES = frozenset({"Sir", "Madam", "Seoul", "Korea", "President", "Minister", "General"})
 
 
@@ -146,6 +153,11 @@ def _needs_kiwi(name: str, cue: str) -> bool:
     return cue in WEAK_TITLES
 
 
+def _may_hold_name(candidate: str) -> bool:
+    """Whether any prefix of ``candidate`` (the only names Kiwi can return for it) passes :func:`plausible`."""
+    return any(plausible(candidate[:size]) for size in range(len(candidate), 1, -1))
+
+
 def plausible(name: str) -> bool:
     """Shape checks shared by every Korean candidate: 2–4 (5 with a compound surname) syllables, no stopword."""
     compound = name[:2] in COMPOUND_SURNAMES
@@ -165,30 +177,37 @@ class PersonRecognizer(Recognizer):
     patterns = (
         Pattern("cue_after", _CUE_AFTER, 0.85),
         Pattern("role_before", _ROLE_BEFORE, 0.8),
-        Pattern("english_title", _ENGLISH, 0.85),
-        Pattern("english_korean", _EN_KOREAN, 0.75),
-        Pattern("english_role", _EN_ROLE, 0.8),
-        Pattern("english_intro", _EN_INTRO, 0.75),
-        Pattern("self_intro", _SELF_INTRO, 0.75),
+        Pattern("english_title", _ENGLISH, 0.85, gate=_EN_TITLE_GATE),
+        Pattern("english_korean", _EN_KOREAN, 0.75, gate=_EN_KOREAN_GATE),
+        Pattern("english_role", _EN_ROLE, 0.8, gate=_EN_NAME_GATE),
+        Pattern("english_intro", _EN_INTRO, 0.75, gate=_EN_NAME_GATE),
+        Pattern("self_intro", _SELF_INTRO, 0.75, gate=_SELF_INTRO_GATE),
     )
 
-    def analyze(self, text: str, lowered: str) -> Iterator[Span]:
-        has_hangul = _HANGUL.search(text) is not None
-        for pattern in self.patterns:
-            if pattern.name.startswith("english"):
-                yield from self._english(text, pattern)
-            elif has_hangul and pattern.name == "cue_after":
-                for match in pattern.regex.finditer(text):
-                    yield from self._cue_after(text, match, pattern)
-            elif has_hangul and pattern.name == "self_intro":
-                for match in pattern.regex.finditer(text):
-                    yield from self._self_intro(text, match, pattern)
-            elif has_hangul:
-                # Lists may run into the next role word ("박지성, 신청인 김영희가"): resume after each role.
-                pos = 0
-                while (role := pattern.regex.search(text, pos)) is not None:
-                    yield from self._role_before(text, role, pattern)
-                    pos = role.end("role")
+    def find(self, scan: Scan) -> Iterator[Span]:
+        text = scan.text
+        cue_after, role_before, *english, self_intro = self.patterns
+        for pattern in english:
+            if scan.passes(pattern):
+                yield from self._english(scan, pattern)
+        if _HANGUL.search(text) is None:
+            return
+        # A name already found with a strong cue ("담당 김영희 주무관") needs no second opinion from Kiwi
+        # when a role word also precedes it: that span would lose to the cue's anyway.
+        settled: dict[int, int] = {}
+        for match in scan.matches(cue_after.regex):
+            for span in self._cue_after(text, match, cue_after):
+                if span.score >= role_before.score:
+                    settled[span.start] = max(span.end, settled.get(span.start, 0))
+                yield span
+        # Lists may run into the next role word ("박지성, 신청인 김영희가"): resume after each role.
+        pos = 0
+        while (role := role_before.regex.search(text, pos)) is not None:
+            yield from self._role_before(text, role, role_before, settled)
+            pos = role.end("role")
+        if scan.passes(self_intro):
+            for match in scan.matches(self_intro.regex):
+                yield from self._self_intro(text, match, self_intro)
 
     def _cue_after(self, text: str, match: re.Match[str], pattern: Pattern) -> Iterator[Span]:
         start, end = match.span("name")
@@ -213,19 +232,23 @@ class PersonRecognizer(Recognizer):
         if plausible(match.group("name")) and _kiwi_verdict(text, start, end)[0]:
             yield Span(self.type, start, end, pattern.score, self.name)
 
-    def _role_before(self, text: str, match: re.Match[str], pattern: Pattern) -> Iterator[Span]:
+    def _role_before(
+        self, text: str, match: re.Match[str], pattern: Pattern, settled: dict[int, int]
+    ) -> Iterator[Span]:
         base = match.start("names")
-        for part in re.finditer(r"[가-힣]{2,5}", match.group("names")):
+        for part in _LIST_ITEM.finditer(match.group("names")):
             start = base + part.start()
             candidate = part.group(0)
+            if settled.get(start, 0) >= start + len(candidate) or not _may_hold_name(candidate):
+                continue  # Kiwi could only confirm a span that cannot win, or find none at all
             ok, name_end = _kiwi_verdict(text, start, start + len(candidate))
             name = text[start:name_end]
             if not ok or not plausible(name):
                 continue
             yield Span(self.type, start, name_end, pattern.score, self.name)
 
-    def _english(self, text: str, pattern: Pattern) -> Iterator[Span]:
-        for match in pattern.regex.finditer(text):
+    def _english(self, scan: Scan, pattern: Pattern) -> Iterator[Span]:
+        for match in scan.matches(pattern.regex):
             group = "name" if "name" in pattern.regex.groupindex else 0
             start, end = match.span(group)
             first = match.group(group).split(" ")[0]

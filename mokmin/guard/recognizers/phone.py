@@ -51,9 +51,9 @@ class PhoneRecognizer(Recognizer):
     name = "kr_phone"
     type = PiiType.PHONE
     patterns = (
-        Pattern("national", _NATIONAL, 0.8),
-        Pattern("international", _INTERNATIONAL, 0.85),
-        Pattern("representative", _REPRESENTATIVE, 0.7),
+        Pattern("national", _NATIONAL, 0.8, min_run=4),
+        Pattern("international", _INTERNATIONAL, 0.85, min_run=4),
+        Pattern("representative", _REPRESENTATIVE, 0.7, min_run=4),
     )
     context = words(
         """

@@ -81,9 +81,9 @@ class _ResidentShape(Recognizer):
 
     genders: str = ""
     patterns = (
-        Pattern("full", FULL, 0.0),
-        Pattern("masked", MASKED, 0.0),
-        Pattern("split", SPLIT, 0.0, groups=(1, 2)),
+        Pattern("full", FULL, 0.0, min_run=7),
+        Pattern("masked", MASKED, 0.0, min_run=6),
+        Pattern("split", SPLIT, 0.0, groups=(1, 2), min_run=7),
     )
     anti_context = _ANTI
 

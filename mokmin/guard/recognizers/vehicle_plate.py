@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mokmin.guard.recognizers.base import NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Context, Pattern, Recognizer
+from mokmin.guard.recognizers.base import NO_DIGIT_AFTER, NO_DIGIT_BEFORE, Context, Pattern, Recognizer, Scan
 from mokmin.guard.recognizers.normalize import words
 from mokmin.guard.spans import PiiType, Span
 
@@ -26,6 +26,8 @@ _PLATE = re.compile(
     + NO_DIGIT_AFTER
     + r"(?![.,]\d)"
 )
+# The plate's core without the optional region and the boundary checks: a cheap proof of absence.
+_PLATE_GATE = re.compile(r"\d ?[" + _LETTERS + r"] ?[1-9]\d{3}")
 # What may follow a plate: nothing Hangul except particles; units such as 억/만/원/명 mean an amount.
 _UNIT_AFTER = re.compile(r"[억만천원명개건년월일호번회차배%㎡]|km|kg|m(?![a-z])")
 
@@ -33,7 +35,7 @@ _UNIT_AFTER = re.compile(r"[억만천원명개건년월일호번회차배%㎡]|k
 class VehiclePlateRecognizer(Recognizer):
     name = "kr_vehicle_plate"
     type = PiiType.VEHICLE_PLATE
-    patterns = (Pattern("plate", _PLATE, 0.75),)
+    patterns = (Pattern("plate", _PLATE, 0.75, min_run=4, gate=_PLATE_GATE),)
     context = words(
         """
         차량 차량번호 번호판 자동차 주차 승용차 화물차 택시 vehicle plate car
@@ -51,8 +53,9 @@ class VehiclePlateRecognizer(Recognizer):
             return 0.4  # "12호 3456" is far more often an issue/room number: only context makes it a plate
         return pattern.score
 
-    def analyze(self, text: str, lowered: str) -> Iterator[Span]:
-        for span in super().analyze(text, lowered):
-            if _UNIT_AFTER.match(lowered, span.end) or text[span.start - 1 : span.start] == "제":
+    def find(self, scan: Scan) -> Iterator[Span]:
+        text = scan.text
+        for span in super().find(scan):
+            if _UNIT_AFTER.match(scan.lowered, span.end) or text[span.start - 1 : span.start] == "제":
                 continue  # "38조 4000억원" is an amount, "제12가 3456" an article-like number
             yield span

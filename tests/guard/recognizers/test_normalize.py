@@ -21,3 +21,22 @@ def test_lower_ascii_leaves_dotted_capital_i() -> None:
 
 def test_digits() -> None:
     assert digits("900101-1234568") == "9001011234568"
+
+
+_OLD_TABLE = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+
+
+@given(st.text())
+def test_lower_ascii_lowers_exactly_the_ascii_letters(text: str) -> None:
+    assert lower_ascii(text) == text.translate(_OLD_TABLE)
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_fold_fast_path_equals_the_full_translation(text: str) -> None:
+    from mokmin.guard.recognizers.normalize import _TABLE
+
+    assert fold(text) == text.translate(_TABLE)
+
+
+def test_lone_surrogates_survive_lowering() -> None:
+    assert lower_ascii("\ud800A") == "\ud800a"
