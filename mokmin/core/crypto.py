@@ -14,7 +14,9 @@ class SecretBox:
     """Encrypt and decrypt short strings; one box per purpose so keys are never shared across uses."""
 
     def __init__(self, secret_key: str, purpose: str) -> None:
-        raw = HKDF(algorithm=SHA256(), length=32, salt=b"mokmin", info=purpose.encode()).derive(secret_key.encode())
+        raw = HKDF(algorithm=SHA256(), length=32, salt=b"mokmin", info=purpose.encode()).derive(
+            secret_key.encode()
+        )
         self._fernet = Fernet(base64.urlsafe_b64encode(raw))
 
     def seal(self, plaintext: str) -> str:

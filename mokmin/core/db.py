@@ -71,11 +71,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so a transaction that reads then writes waits its turn
+    # DEFERRED by default: WAL readers never wait, and a short transaction may run while a request's own
+    # (read) transaction is open. A unit of work that reads and then writes under concurrency asks for
+    # IMMEDIATE (``transaction(..., write=True)``): it takes the write lock up front and waits its turn
     # (busy_timeout) instead of failing with "database is locked" when another writer committed meanwhile.
-    # Pure readers may ask for DEFERRED with ``execution_options(sqlite_begin="DEFERRED")``.
-    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -96,9 +97,14 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error (no half-written records)."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error (no half-written records).
+
+    ``write=True`` for a unit that reads then writes and may race other writers (SQLite: BEGIN IMMEDIATE).
+    """
     session = factory()
+    if write:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     try:
         yield session
         session.commit()

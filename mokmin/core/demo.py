@@ -15,7 +15,7 @@ from mokmin.core.errors import PermissionDenied
 from mokmin.core.models import InstitutionKind, Role
 from mokmin.core.settings import Settings
 
-DEMO_PASSWORD = "mokmin-demo-2026"  # noqa: S105 - printed to the person who asked for demo data
+DEMO_PASSWORD = "mokmin-demo-2026"
 
 CITY = ("mokmin-city", "목민시청", InstitutionKind.CITY)
 AFFILIATE = ("mokmin-facilities", "목민시설관리공단", InstitutionKind.AFFILIATE)

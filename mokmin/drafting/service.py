@@ -275,10 +275,22 @@ def record_generation(db: Session, user: User, draft_id: int, content: Draft) ->
     return row
 
 
-def regenerate_section(
-    db: Session, user: User, draft_id: int, section_key: str, instruction: str, writer: WriteSection
-) -> DraftVersion:
-    """Write one prose section again (``더 짧게``, ``시민 눈높이로``); a new version, the rest untouched."""
+@dataclass(frozen=True)
+class RegenerationPlan:
+    """What rewriting one section needs, read before the model is called (no database during the call)."""
+
+    content: Draft
+    facts: dict[str, Any]
+    notes: str
+    section_key: str
+    instruction: str
+    options: str
+
+
+def prepare_regeneration(
+    db: Session, user: User, draft_id: int, section_key: str, instruction: str
+) -> RegenerationPlan:
+    """Check the request and gather what the writer needs; writes nothing."""
     draft = _for_change(db, user, draft_id)
     _require_editable(user, draft)
     latest = current(db, draft)
@@ -289,22 +301,48 @@ def regenerate_section(
     if len(instruction) > 500:
         raise ValidationFailed("drafting.error.instruction_long")
     options = options_instruction(draft.language, draft.tone, draft.length)
-    instructed = InstructedWriter(writer, options) if options else writer
+    return RegenerationPlan(content, draft.facts, draft.notes, section_key, instruction.strip(), options)
+
+
+def rewrite_section(plan: RegenerationPlan, writer: WriteSection) -> Draft:
+    """Call the model for the one section (no database: usage and audit are recorded by the gateway)."""
+    instructed = InstructedWriter(writer, plan.options) if plan.options else writer
     fresh = render_section(
-        content, draft.facts, section_key, instructed, notes=draft.notes, instruction=instruction.strip()
+        plan.content, plan.facts, plan.section_key, instructed, notes=plan.notes, instruction=plan.instruction
     )
-    fresh.label = fresh.label.model_copy(update={"model": model_name_of(writer, content.label.model)})
-    row = _add_version(db, user, draft, fresh, VersionKind.REGENERATE, note=instruction)
+    fresh.label = fresh.label.model_copy(update={"model": model_name_of(writer, plan.content.label.model)})
+    return fresh
+
+
+def record_regeneration(
+    db: Session, user: User, draft_id: int, plan: RegenerationPlan, fresh: Draft
+) -> DraftVersion:
+    """Store the rewritten draft as a new version (re-checking it is still editable)."""
+    draft = _for_change(db, user, draft_id)
+    _require_editable(user, draft)
+    row = _add_version(db, user, draft, fresh, VersionKind.REGENERATE, note=plan.instruction)
     audit.append(
         db,
         "draft.regenerate",
         audit.actor_of(user),
         target=f"draft:{draft.id}",
         response_digest=audit.text_digest(row.markdown),
-        details={"section": section_key, "version": row.number, "model": row.model}
+        details={"section": plan.section_key, "version": row.number, "model": row.model}
         | _check_counts(draft, fresh),
     )
     return row
+
+
+def regenerate_section(
+    db: Session, user: User, draft_id: int, section_key: str, instruction: str, writer: WriteSection
+) -> DraftVersion:
+    """Write one prose section again (``더 짧게``, ``시민 눈높이로``); a new version, the rest untouched.
+
+    Routes that call a real model use the three steps separately and end the read transaction before the
+    model call (SQLite cannot write from a snapshot older than the gateway's own records).
+    """
+    plan = prepare_regeneration(db, user, draft_id, section_key, instruction)
+    return record_regeneration(db, user, draft_id, plan, rewrite_section(plan, writer))
 
 
 # --- editing ----------------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def gateway_of(request: Request) -> Gateway:
 
 def _caller_for_key(request: Request, authorization: str | None) -> Caller:
     token = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
-    with transaction(request.app.state.sessionmaker) as db:
+    with transaction(request.app.state.sessionmaker, write=True) as db:  # records last use
         user = auth.user_for_api_key(db, token)
         institution_id = user.department.institution_id if user.department else None
         return Caller(user.id, user.username, user.role.value, user.department_id, institution_id)

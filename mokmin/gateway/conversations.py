@@ -47,7 +47,11 @@ class Conversations:
     def list_for(self, user_id: int) -> list[tuple[Conversation, str]]:
         """The owner's conversations, newest first, with their decrypted titles."""
         self.purge_expired()
-        stmt = select(Conversation).where(Conversation.user_id == user_id).order_by(Conversation.updated_at.desc())
+        stmt = (
+            select(Conversation)
+            .where(Conversation.user_id == user_id)
+            .order_by(Conversation.updated_at.desc())
+        )
         return [(c, self.box.open(c.title) if c.title else "") for c in self.db.scalars(stmt.limit(100))]
 
     def get(self, user_id: int, conversation_id: int) -> Conversation:
@@ -58,7 +62,9 @@ class Conversations:
 
     def start(self, user_id: int, model: str, level: str, first_message: str) -> Conversation:
         title = " ".join(first_message.split())[:TITLE_CHARS]
-        conversation = Conversation(user_id=user_id, model=model, data_level=level, title=self.box.seal(title))
+        conversation = Conversation(
+            user_id=user_id, model=model, data_level=level, title=self.box.seal(title)
+        )
         self.db.add(conversation)
         self.db.flush()
         return conversation
@@ -95,7 +101,9 @@ class Conversations:
             .order_by(ConversationMessage.id)
         )
         return [
-            ShownMessage(m.role, self.box.open(m.content), m.provider, m.input_tokens, m.output_tokens, m.cost)
+            ShownMessage(
+                m.role, self.box.open(m.content), m.provider, m.input_tokens, m.output_tokens, m.cost
+            )
             for m in rows
         ]
 

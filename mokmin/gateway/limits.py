@@ -56,7 +56,7 @@ class DatabaseCounters(CounterStore):
             db.execute(insert(LimitCounter).values(**values))
 
     def reserve(self, key: str, amount: Decimal, limit: Decimal, ttl: timedelta) -> bool:
-        with transaction(self.factory) as db:
+        with transaction(self.factory, write=True) as db:
             self._ensure(db, key, ttl)
             result = db.execute(
                 update(LimitCounter)

@@ -128,7 +128,7 @@ class Gateway:
     def _refused(self, caller: Caller, record: CallRecord, error: MokminError) -> None:
         record.outcome = "refused"
         record.error = error.code
-        with transaction(self.factory) as db:
+        with transaction(self.factory, write=True) as db:
             actor = audit.Actor(caller.user_id, caller.username, caller.department_id)
             audit.append(
                 db, "model.refused", actor, target=record.model or "-", outcome=error.code,

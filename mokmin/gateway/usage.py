@@ -52,7 +52,7 @@ class CallRecord:
         self.written = True
         latency = int((time.perf_counter() - self.started) * 1000)
         first = int((self.first_token - self.started) * 1000) if self.first_token is not None else None
-        with transaction(factory) as db:
+        with transaction(factory, write=True) as db:
             db.add(
                 UsageEvent(
                     user_id=self.caller.user_id,

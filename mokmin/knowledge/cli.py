@@ -208,3 +208,22 @@ def search_command(
                 with output.open("w", encoding="utf-8") as out:
                     count = _run_batch(session, reader, source, out, limit)
         console.print(f"질문 {count}개에 답했습니다.")
+
+
+@app.command("worker")
+def worker(
+    threads: Annotated[int, typer.Option("--threads", min=1, max=32, help="동시에 처리할 작업 수")] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run queued ingestion jobs (huey consumer) until interrupted; start as many as the load needs."""
+    from mokmin.core.settings import get_settings
+    from mokmin.knowledge.queue import QUEUE_FILE, JobQueue, build_runner, make_huey
+    from mokmin.knowledge.settings import knowledge_settings
+
+    settings = get_settings()
+    sessions = open_sessions(database_url or settings.database_url)
+    huey = make_huey(settings)
+    JobQueue(huey, build_runner(settings, sessions, knowledge_settings()))
+    where = "Redis" if settings.redis_url else str(settings.data_dir / QUEUE_FILE)
+    console.print(f"문서 등록 작업을 기다립니다 ({where}, 작업자 {threads}개). 멈추려면 Ctrl+C.")
+    huey.create_consumer(workers=threads, worker_type="thread").run()

@@ -18,11 +18,13 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Connection,
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -159,6 +161,72 @@ class KnowledgeChunk(Base):
     tokens: Mapped[str] = mapped_column(Text)
 
     document: Mapped[KnowledgeDocument] = relationship(back_populates="chunks")
+
+
+class ChunkVector(Base):
+    """The embedding of one chunk by one model, as little-endian float32 (the layout sqlite-vec and pgvector
+    read), so that a query is only ever compared with vectors of the model that embedded it."""
+
+    __tablename__ = "kb_chunk_vectors"
+
+    chunk_id: Mapped[int] = mapped_column(ForeignKey("kb_chunks.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200), index=True)
+    dimensions: Mapped[int]
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class IngestJob(TimestampMixin, Base):
+    """One file on its way into the knowledge base: what was uploaded, by whom, for whom, and how it went.
+
+    The file's bytes wait in ``payload`` until the job succeeds (then they are dropped: the index holds the
+    text), so a failed job can be retried by any worker, on any machine, without the upload being repeated.
+    """
+
+    __tablename__ = "kb_jobs"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),
+        Index("ix_kb_jobs_department_sha256", "department_id", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[JobStatus] = mapped_column(
+        Enum(JobStatus, native_enum=False, length=16, values_callable=_values, name="kb_job_status"),
+        default=JobStatus.QUEUED,
+    )
+    stage: Mapped[str] = mapped_column(String(32), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
+    filename: Mapped[str] = mapped_column(String(500))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    data_level: Mapped[DataLevel] = mapped_column(
+        Enum(DataLevel, native_enum=False, length=1, values_callable=_values, name="kb_job_data_level")
+    )
+    audience: Mapped[Audience] = mapped_column(
+        Enum(Audience, native_enum=False, length=16, values_callable=_values, name="kb_job_audience")
+    )
+    readers: Mapped[list[int]] = mapped_column(JSON, default=list)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("kb_documents.id", ondelete="SET NULL"))
+    version: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    chunk_count: Mapped[int | None]
+    vector_count: Mapped[int | None]
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(String(1000))
+    error_detail: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
 
 
 Index("ix_kb_documents_access", KnowledgeDocument.institution_id, KnowledgeDocument.data_level)

@@ -6,9 +6,9 @@ from alembic import context
 from sqlalchemy import Connection
 
 import mokmin.core.models
-import mokmin.drafting.models  # noqa: F401
-import mokmin.gateway.models  # noqa: F401
-import mokmin.guard.models  # noqa: F401
+import mokmin.drafting.models
+import mokmin.gateway.models
+import mokmin.guard.models
 import mokmin.knowledge.models  # noqa: F401
 from mokmin.core.db import Base, make_engine
 from mokmin.core.settings import get_settings

@@ -88,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database(request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable: %s %s", type(exc).__name__, getattr(exc.orig, "args", ("",))[0])
+        log.exception("database unavailable: %s %s", type(exc).__name__, getattr(exc.orig, "args", ("",))[0])
         return error_response(request, 503, "database", translate("error.database", language(request)))
 
     @app.exception_handler(Exception)

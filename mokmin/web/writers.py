@@ -37,28 +37,46 @@ def default_model(gateway: Gateway, caller: Caller) -> str:
     if not models:
         from mokmin.core.errors import NotFound
 
-        raise NotFound("gateway.unknown_model", model="-", models="-")
+        raise NotFound("gateway.no_models")
     return models[0][1].name
 
 
-def gateway_section_writer(
-    gateway: Gateway, caller: Caller, model: str | None, purpose: str, level: DataLevel = DataLevel.OPEN
-) -> WriteSection:
-    """A ``write_section`` that must be called from a worker thread started by anyio (``to_thread``)."""
+class GatewaySectionWriter:
+    """A ``write_section`` to be called from a worker thread started by anyio (``to_thread``).
 
-    def write(section_key: str, prompt: str) -> Iterator[str]:
-        chosen = model or default_model(gateway, caller)
+    ``model_name`` is what the AI-assistance label names; it is resolved when the writer is made.
+    """
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        caller: Caller,
+        model: str | None,
+        purpose: str,
+        level: DataLevel = DataLevel.OPEN,
+        max_tokens: int = SECTION_MAX_TOKENS,
+    ) -> None:
+        self.gateway = gateway
+        self.max_tokens = max_tokens
+        self.caller = caller
+        self.model_name = model or default_model(gateway, caller)
+        self.purpose = purpose
+        self.level = level
+
+    def __call__(self, section_key: str, prompt: str) -> Iterator[str]:
         request = ChatRequest(
-            model=chosen,
+            model=self.model_name,
             messages=[
                 ChatMessage(role="system", content=SYSTEM_PROMPT),
                 ChatMessage(role="user", content=prompt),
             ],
-            max_tokens=SECTION_MAX_TOKENS,
+            max_tokens=self.max_tokens,
         )
 
         async def open_stream() -> Any:
-            return await gateway.stream(caller, request, level=level, purpose=f"draft:{purpose}")
+            return await self.gateway.stream(
+                self.caller, request, level=self.level, purpose=f"draft:{self.purpose}"
+            )
 
         chunks = anyio.from_thread.run(open_stream)
         try:
@@ -72,13 +90,12 @@ def gateway_section_writer(
         finally:
             anyio.from_thread.run(chunks.aclose)
 
-    return write
-
 
 def section_writer_factory(gateway: Gateway) -> Callable[[Any, str | None, str], WriteSection]:
     """What the studio finds at ``app.state.section_writer(user, model_name, doc_type)``."""
 
     def make(user: Any, model: str | None, doc_type: str) -> WriteSection:
-        return gateway_section_writer(gateway, caller_of(user), model, doc_type)
+        max_tokens = gateway.settings.draft_section_max_tokens
+        return GatewaySectionWriter(gateway, caller_of(user), model, doc_type, max_tokens=max_tokens)
 
     return make

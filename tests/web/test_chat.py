@@ -66,7 +66,7 @@ def test_preview_refuses_classified_for_external(chat_client: TestClient) -> Non
 def test_send_streams_and_keeps_an_encrypted_conversation(chat_client: TestClient, demo: Session) -> None:
     first = _post(chat_client, "/chat/send", {"model": "fake-gpt", "message": "김민수 님께 보낼 안내문 초안"})
     events = _events(first)
-    assert [e["type"] for e in events][0] == "meta" and events[-1]["type"] == "done"
+    assert events[0]["type"] == "meta" and events[-1]["type"] == "done"
     assert "".join(e["text"] for e in events if e["type"] == "delta").split() == DEFAULT_REPLY.split()
     assert events[0]["provider"] == "external-gpt" and events[0]["guard"] == "pseudonymize"
     conversation_id = events[-1]["conversation_id"]

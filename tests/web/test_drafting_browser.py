@@ -21,7 +21,8 @@ from mokmin.core.db import make_engine, make_sessionmaker, transaction
 from mokmin.core.demo import DEMO_PASSWORD, load_demo
 from mokmin.core.migrate import upgrade
 from mokmin.core.settings import Settings
-from mokmin.drafting.writers import FactOnlyWriter
+from mokmin.gateway import catalog
+from mokmin.gateway.embedded_engine import DEFAULT_MODEL_NAME
 from mokmin.guard import audit
 from mokmin.guard.models import AuditEvent
 from tests.fixtures.live_server import serve
@@ -42,14 +43,19 @@ def live(tmp_path: Path) -> Iterator[tuple[str, Engine]]:
     url = f"sqlite:///{tmp_path / 'studio.db'}"
     upgrade(url)
     settings = Settings(
-        env="test", database_url=url, secret_key=SecretStr("s" * 40), data_dir=tmp_path, _env_file=None
+        env="test",
+        database_url=url,
+        secret_key=SecretStr("s" * 40),
+        data_dir=tmp_path,
+        draft_section_max_tokens=24,  # the tiny CPU model writes every section; keep the test quick
+        _env_file=None,
     )  # type: ignore[call-arg]
     engine = make_engine(url)
     with transaction(make_sessionmaker(engine)) as db:
         load_demo(db, settings)
+        catalog.ensure_default(db, settings.secret_key.get_secret_value())
+    # The real path: prose from the bundled embedded model, through the gateway, guard, usage and audit.
     app = create_app(settings, engine)
-    # Offline prose keeps the test fast and exact; the governed gateway writer is tested with the gateway.
-    app.state.section_writer = lambda user, model, doc_type: FactOnlyWriter()
     with serve(app) as base:
         yield base, engine
     engine.dispose()
@@ -96,6 +102,7 @@ def test_draft_review_approve_export_audited(live: tuple[str, Engine]) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(accept_downloads=True)
         page = context.new_page()
+        page.set_default_timeout(120_000)  # the embedded model writes every section on this CPU
         page.on(
             "request",
             lambda r: (
@@ -118,7 +125,7 @@ def test_draft_review_approve_export_audited(live: tuple[str, Engine]) -> None:
         page.click("#generate")
         page.wait_for_url(re.compile(r".*/drafts/\d+$"))
         draft_id = int(page.url.rsplit("/", 1)[1])
-        expect(page.locator("#ai-label")).to_contain_text("FactOnlyWriter")
+        expect(page.locator("#ai-label")).to_contain_text(DEFAULT_MODEL_NAME)
         expect(page.locator("#check-report")).to_be_visible()
 
         page.fill("#instr-lead", "더 짧게")

@@ -227,6 +227,7 @@ def _generate(request: Request, db: Session, user: User, lang: Language, draft: 
     writer = section_writer(request, user, draft.doc_type)
     if not _wants_stream(request):
         # Without JavaScript: write now and show the result (the page waits for the whole draft).
+        db.commit()  # end the read snapshot before the model call, which records its usage on its own
         service.record_generation(db, user, draft.id, compose(plan, writer))
         return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
     kind = get_doc_type(draft.doc_type)
@@ -354,7 +355,10 @@ def regenerate_section(
 ) -> Response:
     draft = service.get_for_view(db, user, draft_id)
     writer = section_writer(request, user, draft.doc_type)
-    service.regenerate_section(db, user, draft_id, section, instruction, writer)
+    plan = service.prepare_regeneration(db, user, draft_id, section, instruction)
+    db.commit()  # end the read snapshot: the model call records usage and audit in transactions of its own
+    fresh = service.rewrite_section(plan, writer)
+    service.record_regeneration(db, user, draft_id, plan, fresh)
     return RedirectResponse(f"/drafts/{draft_id}?regenerated=1#sec-{quote(section)}", status_code=303)
 
 

@@ -21,7 +21,7 @@ class Health(BaseModel):
 def healthz(request: Request) -> Response:
     try:
         with request.app.state.engine.connect() as conn:
-            conn.execution_options(sqlite_begin="DEFERRED").execute(text("SELECT 1"))
+            conn.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
