@@ -19,7 +19,19 @@ from mokmin.gateway import api as gateway_api
 from mokmin.gateway.service import Gateway
 from mokmin.web.errors import install_error_handlers
 from mokmin.web.middleware import BodySizeLimit, RequestMetrics
-from mokmin.web.routes import account, admin, auth, chat, drafts, health, home, knowledge, knowledge_api, oidc
+from mokmin.web.routes import (
+    account,
+    admin,
+    admin_gateway,
+    auth,
+    chat,
+    drafts,
+    health,
+    home,
+    knowledge,
+    knowledge_api,
+    oidc,
+)
 from mokmin.web.writers import section_writer_factory
 
 
@@ -56,7 +68,19 @@ def create_app(
     app.state.gateway = Gateway(settings, app.state.sessionmaker)
     app.state.section_writer = section_writer_factory(app.state.gateway)
     install_error_handlers(app)
-    for module in (health, auth, oidc, home, account, admin, drafts, chat, knowledge, knowledge_api):
+    for module in (
+        health,
+        auth,
+        oidc,
+        home,
+        account,
+        admin,
+        admin_gateway,
+        drafts,
+        chat,
+        knowledge,
+        knowledge_api,
+    ):
         app.include_router(module.router)
     app.include_router(gateway_api.router)
     static_dir = resources.files("mokmin.web").joinpath("static")
