@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 
 from mokmin.core.errors import Unavailable
-from mokmin.guard.recognizers import registry
+from mokmin.guard.recognizers import kiwi, registry
 from mokmin.guard.recognizers.base import Scan
 from mokmin.guard.recognizers.normalize import fold
 from mokmin.guard.recognizers.person import STOPWORDS
@@ -59,6 +59,10 @@ def detect(
     (default: :func:`default_budget`).
     """
     wanted = frozenset(PiiType(t) for t in types) if types is not None else None
+    if text:
+        # Loading the Korean analyser's model once per process is not detection work: keep it off the budget,
+        # so a cold first call on a busy machine is not refused for the load time.
+        kiwi.analyser()
     deadline = time.monotonic() + (timeout_s if timeout_s is not None else default_budget(len(text)))
     try:
         return _detect(text, wanted, threshold, deadline)
