@@ -79,17 +79,27 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
 
+# AnyIO's default worker-thread limit: every thread that may hold a connection at once. A pool smaller than
+# that closes and reopens connections under load (SQLite: reopen + PRAGMAs); PostgreSQL keeps half of them
+# open and opens the rest only while busy, to spare the server's connection slots.
+WORKER_THREADS = 40
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine; for SQLite create the parent folder and switch on WAL and foreign keys."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        pool: dict[str, int] = {}
+        if path and path != ":memory:" and "mode=memory" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+            pool = {"pool_size": WORKER_THREADS, "max_overflow": WORKER_THREADS // 2}
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=WORKER_THREADS // 2, max_overflow=WORKER_THREADS // 2
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

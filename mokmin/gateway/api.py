@@ -3,25 +3,37 @@
 Authenticated by personal API keys (``Authorization: Bearer mk-…``). mokmin extensions travel in headers:
 ``X-Mokmin-Data-Level`` (O, S or C; default O) and ``X-Mokmin-Purpose`` on requests; ``X-Mokmin-Provider``,
 ``X-Mokmin-Data-Level``, ``X-Mokmin-Guard`` and ``X-Mokmin-Cost`` on answers.
+
+API keys are checked against the database at most every ``KEY_CACHE_TTL_S`` seconds per key and worker
+(:class:`KeyCache`); revoking a key, disabling a user or changing a user's role or department takes effect
+at once in the worker that saved it and within that TTL everywhere else. ``last_used_at`` is written at most
+once a minute per key.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import event, select, update
+from sqlalchemy import inspect as orm_inspect
+from sqlalchemy.orm import Session, sessionmaker
 
 from mokmin.core import auth
-from mokmin.core.db import transaction
+from mokmin.core.db import transaction, utcnow
 from mokmin.core.errors import MokminError, ValidationFailed
 from mokmin.core.levels import DataLevel
+from mokmin.core.models import ApiKey, User
+from mokmin.core.security import digest
 from mokmin.gateway.routing import Caller
 from mokmin.gateway.service import Gateway
 from mokmin.gateway.types import ChatChunk, ChatMessage, ChatRequest
@@ -93,16 +105,112 @@ def gateway_of(request: Request) -> Gateway:
     return gateway
 
 
-def _caller_for_key(request: Request, authorization: str | None) -> Caller:
+KEY_CACHE_TTL_S = 5.0
+LAST_USED_EVERY = timedelta(minutes=1)
+
+_generation = 0
+
+
+def _access_changed(*_: Any) -> None:
+    """Any change in this process to what a key grants empties every key cache (see the module docstring)."""
+    global _generation
+    _generation += 1
+
+
+for _attribute in (ApiKey.revoked_at, ApiKey.expires_at, ApiKey.user_id, User.is_active, User.role,
+                   User.department_id, User.username):  # fmt: skip
+    event.listen(_attribute, "set", _access_changed)
+event.listen(ApiKey, "after_delete", _access_changed)
+event.listen(User, "after_delete", _access_changed)
+
+
+class KeyCache:
+    """Valid API keys → their caller, for a few seconds; only successful checks are kept, by key digest."""
+
+    def __init__(self, ttl: float = KEY_CACHE_TTL_S) -> None:
+        self.ttl = ttl
+        self._entries: dict[str, tuple[float, int, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key_digest: str) -> Caller | None:
+        entry = self._entries.get(key_digest)
+        if entry is None or entry[1] != _generation or time.monotonic() >= entry[0]:
+            return None
+        return entry[2]
+
+    def put(self, key_digest: str, caller: Caller, valid_for: float, generation: int) -> None:
+        with self._lock:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[key_digest] = (time.monotonic() + min(self.ttl, valid_for), generation, caller)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def key_cache(request: Request) -> KeyCache:
+    cache: KeyCache | None = getattr(request.app.state, "api_key_cache", None)
+    if cache is None:
+        cache = request.app.state.api_key_cache = KeyCache()
+    return cache
+
+
+def forget_api_keys(app: Any) -> None:
+    """Empty this app's key cache (for code that changes keys or users without going through the ORM)."""
+    cache: KeyCache | None = getattr(app.state, "api_key_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
+def _bearer(authorization: str | None) -> str | None:
     token = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
-    with transaction(request.app.state.sessionmaker, write=True) as db:  # records last use
+    return token or None
+
+
+def check_api_key(factory: sessionmaker[Session], token: str | None, cache: KeyCache) -> Caller:
+    """The caller behind ``token``, checked by :func:`mokmin.core.auth.user_for_api_key` (the one place
+    that decides what a valid key is), without a write unless ``last_used_at`` is a minute old."""
+    generation = _generation
+    with transaction(factory) as db, db.no_autoflush:  # read only: rolled back, never writes
         user = auth.user_for_api_key(db, token)
+        key = db.scalar(select(ApiKey).where(ApiKey.key_hash == digest((token or "").strip())))
+        if key is None:  # pragma: no cover - user_for_api_key has just found it
+            raise RuntimeError("API key vanished during its check")
         institution_id = user.department.institution_id if user.department else None
-        return Caller(user.id, user.username, user.role.value, user.department_id, institution_id)
+        caller = Caller(user.id, user.username, user.role.value, user.department_id, institution_id)
+        previous_use, expires_at, key_id = _previous(key), key.expires_at, key.id
+        db.rollback()
+    now = utcnow()
+    if previous_use is None or now - previous_use >= LAST_USED_EVERY:
+        with transaction(factory, write=True) as db:
+            db.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+    valid_for = KEY_CACHE_TTL_S
+    if expires_at is not None:
+        valid_for = (_aware(expires_at) - now).total_seconds()
+    cache.put(digest((token or "").strip()), caller, valid_for, generation)
+    return caller
+
+
+def _previous(key: ApiKey) -> Any:
+    """``last_used_at`` as stored, before ``user_for_api_key`` set it to now."""
+    history = orm_inspect(key).attrs.last_used_at.history
+    old = history.deleted[0] if history.deleted else key.last_used_at
+    return _aware(old) if old is not None else None
+
+
+def _aware(moment: Any) -> Any:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 async def api_caller(request: Request, authorization: str | None) -> Caller:
-    return await anyio.to_thread.run_sync(_caller_for_key, request, authorization)
+    token = _bearer(authorization)
+    cache = key_cache(request)
+    if token is not None:
+        cached = cache.get(digest(token))
+        if cached is not None:
+            return cached
+    return await anyio.to_thread.run_sync(check_api_key, request.app.state.sessionmaker, token, cache)
 
 
 async def parse_body(request: Request, model: type[BaseModel]) -> Any:

@@ -2,13 +2,21 @@
 
 ``Gateway`` is built once per application. Pages, the ``/v1`` API and background jobs all call
 :meth:`Gateway.chat` or :meth:`Gateway.stream`; nothing else talks to a provider.
+
+A call leaves the event loop twice: once to plan (guard, route, reserve the budget in one transaction) and
+once to finish (settle the reservation, usage event and audit event in one transaction). Finishing is
+shielded from cancellation, so a client that goes away still leaves exactly one record and no stale
+reservation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import threading
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,6 +30,7 @@ from mokmin.core.settings import Settings
 from mokmin.gateway import budgets, catalog
 from mokmin.gateway.errors import AllProvidersFailed, CapabilityMissing, ContextTooLong
 from mokmin.gateway.limits import CounterStore, DatabaseCounters, RedisCounters, Reservation
+from mokmin.gateway.models import BudgetRule
 from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens
 from mokmin.gateway.registry import build_provider
 from mokmin.gateway.retry import chat_with_retries, stream_with_retries
@@ -31,8 +40,20 @@ from mokmin.gateway.usage import CallRecord
 from mokmin.guard import audit
 from mokmin.guard.outbound import inspect
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MAX_TOKENS = 512
 CATALOG_TTL_S = 5.0
+
+
+@dataclass
+class _Call:
+    """One call in flight: its record and, once planned, the budget it holds (kept here, not in a return
+    value, so that a task cancelled while the reservation is being made can still give it back)."""
+
+    record: CallRecord
+    reservation: Reservation | None = None
+    finished: bool = False
 
 
 @dataclass
@@ -52,10 +73,17 @@ class Gateway:
     ):
         self.settings = settings
         self.factory = factory
+        dialect = getattr(factory.kw.get("bind"), "dialect", None)
+        # SQLite has one writer at a time: this process's writers queue on a lock rather than on SQLite's
+        # busy handler (which sleeps in growing steps). Other databases lock rows, so writers run in parallel.
+        self.write_lock = threading.Lock() if getattr(dialect, "name", "") == "sqlite" else None
         self.counters = counters or (
-            RedisCounters(settings.redis_url) if settings.redis_url else DatabaseCounters(factory)
+            RedisCounters(settings.redis_url)
+            if settings.redis_url
+            else DatabaseCounters(factory, self.write_lock)
         )
-        self._providers: dict[str, tuple[str, Provider]] = {}
+        self.rules = budgets.RuleCache()
+        self._providers: dict[str, tuple[catalog.RegisteredProvider, str, Provider]] = {}
         self._catalog: tuple[float, list[catalog.RegisteredProvider]] | None = None
 
     # -- providers ---------------------------------------------------------------------------------------
@@ -72,31 +100,52 @@ class Gateway:
         self._catalog = None
 
     def provider(self, registered: catalog.RegisteredProvider) -> Provider:
-        """One live provider per configuration; rebuilt when an admin changes it."""
+        """One live provider per configuration; rebuilt when an admin changes it.
+
+        The configuration is compared only when the catalog was re-read (a new object), not on every call.
+        """
         config = registered.config
-        fingerprint = config.model_dump_json()
         cached = self._providers.get(config.name)
-        if cached is None or cached[0] != fingerprint:
-            cached = (fingerprint, build_provider(config))
-            self._providers[config.name] = cached
-        return cached[1]
+        if cached is not None and cached[0] is registered:
+            return cached[2]
+        fingerprint = config.model_dump_json()
+        if cached is None or cached[1] != fingerprint:
+            cached = (registered, fingerprint, build_provider(config))
+        else:
+            cached = (registered, fingerprint, cached[2])
+        self._providers[config.name] = cached
+        return cached[2]
 
     def models(self, caller: Caller) -> list[tuple[catalog.RegisteredProvider, ModelInfo]]:
         return offered(self.registered(), caller)
 
     async def aclose(self) -> None:
-        for _, provider in self._providers.values():
+        for _, _, provider in self._providers.values():
             await provider.aclose()
         self._providers.clear()
 
     # -- planning ----------------------------------------------------------------------------------------
 
     async def _plan(
-        self, caller: Caller, request: ChatRequest, level: DataLevel, record: CallRecord
-    ) -> tuple[list[Target], Reservation]:
+        self, caller: Caller, request: ChatRequest, level: DataLevel, call: _Call
+    ) -> list[Target]:
+        """Guard, route and reserve in one trip off the event loop; a refusal is recorded, then raised."""
+        try:
+            return await anyio.to_thread.run_sync(self._plan_sync, caller, request, level, call)
+        except MokminError as error:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._refused, caller, call.record, error)
+            raise
+        except BaseException as error:  # cancelled (client gone) or a bug: still recorded, budget given back
+            self._failed(call.record, error)
+            await self._finish(call, None)
+            raise
+
+    def _plan_sync(self, caller: Caller, request: ChatRequest, level: DataLevel, call: _Call) -> list[Target]:
+        record = call.record
         options = candidates(self.registered(), caller, request.model)
         texts = [message.content for message in request.messages]
-        inspection = await anyio.to_thread.run_sync(inspect, texts, level)
+        inspection = inspect(texts, level)
         record.findings = inspection.findings
         record.data_level = inspection.level.value
         targets = route(options, inspection)
@@ -107,15 +156,52 @@ class Gateway:
             raise ContextTooLong(first.name, first.model.name, prompt_tokens, first.model.context_length)
         cost = first.model.cost(Usage(input_tokens=prompt_tokens, output_tokens=max_tokens))
         limits_caller = budgets.Caller(caller.user_id, caller.department_id)
-        reservation = await anyio.to_thread.run_sync(
-            self._reserve, limits_caller, prompt_tokens + max_tokens, cost
-        )
-        return targets, reservation
+        call.reservation = self._reserve(limits_caller, prompt_tokens + max_tokens, cost)
+        return targets
 
     def _reserve(self, caller: budgets.Caller, tokens: int, cost: Decimal) -> Reservation:
-        with transaction(self.factory) as db:
-            rules = budgets.rules_for(db, caller)
+        rules = self.rules.get(caller, lambda: self._load_rules(caller))
         return budgets.reserve(self.counters, budgets.limits_for(rules, utcnow()), tokens, cost)
+
+    def _load_rules(self, caller: budgets.Caller) -> list[BudgetRule]:
+        with transaction(self.factory) as db:
+            return budgets.rules_for(db, caller)
+
+    async def _finish(self, call: _Call, used: tuple[int, Decimal] | None) -> None:
+        """Settle (``used``: real tokens and cost) or give back the reservation and write the record, in a
+        worker thread, shielded: this runs while a cancelled task unwinds too."""
+        if call.finished:
+            return
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self._finish_sync, call, used)
+
+    def _finish_sync(self, call: _Call, used: tuple[int, Decimal] | None) -> None:
+        if call.finished:
+            return
+        call.finished = True
+        reservation, call.reservation = call.reservation, None
+
+        def settle(db: Session | None) -> None:
+            if reservation is None:
+                return
+            if used is None:
+                reservation.release(db)
+            else:
+                reservation.settle(*used, db=db)
+
+        if self.counters.shares(self.factory):
+            call.record.write(self.factory, settle=settle, lock=self.write_lock)
+            return
+        try:
+            settle(None)  # Redis: its own round trip, before the record
+        finally:
+            call.record.write(self.factory, lock=self.write_lock)
+
+    @staticmethod
+    def _failed(record: CallRecord, error: BaseException) -> None:
+        cancelled = isinstance(error, asyncio.CancelledError | GeneratorExit)
+        record.outcome = "cancelled" if cancelled else "error"
+        record.error = getattr(error, "code", type(error).__name__)
 
     @staticmethod
     def _prepared_request(request: ChatRequest, target: Target) -> ChatRequest:
@@ -128,7 +214,7 @@ class Gateway:
     def _refused(self, caller: Caller, record: CallRecord, error: MokminError) -> None:
         record.outcome = "refused"
         record.error = error.code
-        with transaction(self.factory, write=True) as db:
+        with self.write_lock or nullcontext(), transaction(self.factory, write=True) as db:
             actor = audit.Actor(caller.user_id, caller.username, caller.department_id)
             audit.append(
                 db, "model.refused", actor, target=record.model or "-", outcome=error.code,
@@ -146,18 +232,13 @@ class Gateway:
         purpose: str = "chat",
     ) -> Answer:
         record = CallRecord(caller, purpose, level.value, model=request.model)
-        try:
-            targets, reservation = await self._plan(caller, request, level, record)
-        except MokminError as error:
-            await anyio.to_thread.run_sync(self._refused, caller, record, error)
-            raise
+        call = _Call(record)
+        targets = await self._plan(caller, request, level, call)
         try:
             target, result = await self._first_answer(targets, request, record)
         except BaseException as error:
-            reservation.release()
-            record.outcome = "cancelled" if isinstance(error, asyncio.CancelledError) else "error"
-            record.error = getattr(error, "code", type(error).__name__)
-            await anyio.to_thread.run_sync(record.write, self.factory)
+            self._failed(record, error)
+            await self._finish(call, None)
             raise
         record.response_digest = audit.text_digest(result.text)
         restored = result.model_copy(update={"text": target.prepared.restore(result.text)})
@@ -167,8 +248,7 @@ class Gateway:
             result.output_tokens,
             cost,
         )
-        reservation.settle(result.input_tokens + result.output_tokens, cost)
-        await anyio.to_thread.run_sync(record.write, self.factory)
+        await self._finish(call, (result.input_tokens + result.output_tokens, cost))
         return Answer(
             restored, cost, DataLevel(record.data_level), target.prepared.action.value, record.findings
         )
@@ -196,7 +276,8 @@ class Gateway:
             record.findings, record.data_level = inspection.findings, inspection.level.value
             target = route(options, inspection)[0]
         except MokminError as error:
-            await anyio.to_thread.run_sync(self._refused, caller, record, error)
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._refused, caller, record, error)
             raise
         record.provider, record.model, record.action = (
             target.name,
@@ -205,15 +286,16 @@ class Gateway:
         )
         record.request_digest = audit.text_digest("\n".join(target.prepared.texts))
         tokens = sum(estimate_text_tokens(text) for text in target.prepared.texts)
+        call = _Call(record)
         try:
             vectors = await self.provider(target.provider).embed(target.prepared.texts, target.model.name)
         except BaseException as error:
-            record.outcome, record.error = "error", getattr(error, "code", type(error).__name__)
-            await anyio.to_thread.run_sync(record.write, self.factory)
+            self._failed(record, error)
+            await self._finish(call, None)
             raise
         record.input_tokens = tokens
         record.cost = target.model.cost(Usage(input_tokens=tokens, output_tokens=0))
-        await anyio.to_thread.run_sync(record.write, self.factory)
+        await self._finish(call, None)
         return vectors, tokens
 
     async def _first_answer(
@@ -250,16 +332,20 @@ class Gateway:
     ) -> GatewayStream:
         """Chunks with placeholders restored; the last one carries usage. Usage is recorded on every exit."""
         record = CallRecord(caller, purpose, level.value, model=request.model, streamed=True)
-        try:
-            targets, reservation = await self._plan(caller, request, level, record)
-        except MokminError as error:
-            await anyio.to_thread.run_sync(self._refused, caller, record, error)
-            raise
-        return GatewayStream(self._stream(targets, request, record, reservation), record)
+        call = _Call(record)
+        targets = await self._plan(caller, request, level, call)
+        return GatewayStream(self._stream(targets, request, call), record, lambda: self._abandoned(call))
+
+    def _abandoned(self, call: _Call) -> None:
+        """The stream was dropped before anyone read from it: record that and give the budget back."""
+        if not call.finished:
+            call.record.outcome, call.record.error = "cancelled", "abandoned"
+            self._finish_sync(call, None)
 
     async def _stream(
-        self, targets: list[Target], request: ChatRequest, record: CallRecord, reservation: Reservation
+        self, targets: list[Target], request: ChatRequest, call: _Call
     ) -> AsyncGenerator[ChatChunk, None]:
+        record = call.record
         answered: list[str] = []
         usage: Usage | None = None
         target: Target | None = None
@@ -280,24 +366,19 @@ class Gateway:
                 elif text:
                     yield ChatChunk(text=text)
         except BaseException as error:
-            record.outcome = (
-                "cancelled" if isinstance(error, asyncio.CancelledError | GeneratorExit) else "error"
-            )
-            record.error = getattr(error, "code", type(error).__name__)
+            self._failed(record, error)
             raise
         finally:
             record.response_digest = audit.text_digest("".join(answered))
+            used: tuple[int, Decimal] | None = None
             if usage is not None and target is not None:
                 record.input_tokens, record.output_tokens = usage.input_tokens, usage.output_tokens
                 record.cost = target.model.cost(usage)
-                reservation.settle(usage.total_tokens, record.cost)
+                used = (usage.total_tokens, record.cost)
             elif answered:
                 record.output_tokens = len(answered)
-                reservation.settle(record.output_tokens, Decimal(0))
-            else:
-                reservation.release()
-            # Written synchronously: this may run while the task is being cancelled (client gone).
-            record.write(self.factory)
+                used = (record.output_tokens, Decimal(0))
+            await self._finish(call, used)
 
     async def _first_stream(
         self, targets: list[Target], request: ChatRequest, record: CallRecord
@@ -322,20 +403,40 @@ class Gateway:
 
 
 class GatewayStream:
-    """A streamed answer; ``record`` tells, once it started, which provider answers, at what level, at what cost."""
+    """A streamed answer; ``record`` tells, once it started, which provider answers, at what level, at what cost.
 
-    def __init__(self, chunks: AsyncGenerator[ChatChunk, None], record: CallRecord) -> None:
+    Close it (``aclose``) when done with it. One that is dropped unread still records the call and gives its
+    budget back (``abandon``), from ``aclose`` or, failing that, when it is garbage-collected.
+    """
+
+    def __init__(
+        self, chunks: AsyncGenerator[ChatChunk, None], record: CallRecord, abandon: Callable[[], None]
+    ) -> None:
         self._chunks = chunks
         self.record = record
+        self._abandon: Callable[[], None] | None = abandon
 
     def __aiter__(self) -> GatewayStream:
         return self
 
     async def __anext__(self) -> ChatChunk:
+        self._abandon = None  # started: the generator's own cleanup records the call from now on
         return await anext(self._chunks)
 
     async def aclose(self) -> None:
+        abandon, self._abandon = self._abandon, None
+        if abandon is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(abandon)
         await self._chunks.aclose()
+
+    def __del__(self) -> None:
+        abandon, self._abandon = getattr(self, "_abandon", None), None
+        if abandon is not None:
+            try:
+                abandon()
+            except Exception:  # nothing can be raised from here; say what was lost instead
+                log.exception("could not record an abandoned stream")
 
 
 async def _empty() -> AsyncIterator[ChatChunk]:

@@ -1,12 +1,17 @@
 """Recording what every model call cost: one usage event and one audit event, in their own transaction.
 
 They are written whatever the outcome (answered, refused upstream, cancelled by a client that went away), so
-the record of who used which model for what is complete.
+the record of who used which model for what is complete. Settling the call's budget reservation joins the
+same transaction when the counters live in that database: the record and the counters agree, at the cost of
+one transaction.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,14 +50,26 @@ class CallRecord:
         if self.first_token is None:
             self.first_token = time.perf_counter()
 
-    def write(self, factory: sessionmaker[Session]) -> None:
-        """Store the usage and audit events (once, even if called again from a cleanup path)."""
+    def write(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        settle: Callable[[Session], None] | None = None,
+        lock: threading.Lock | None = None,
+    ) -> None:
+        """Store the usage and audit events (once, even if called again from a cleanup path).
+
+        ``settle`` runs first inside the same transaction (the budget settlement); ``lock`` queues this
+        process's writers (see :class:`mokmin.gateway.limits.DatabaseCounters`).
+        """
         if self.written:
             return
         self.written = True
         latency = int((time.perf_counter() - self.started) * 1000)
         first = int((self.first_token - self.started) * 1000) if self.first_token is not None else None
-        with transaction(factory, write=True) as db:
+        with lock or nullcontext(), transaction(factory, write=True) as db:
+            if settle is not None:
+                settle(db)
             db.add(
                 UsageEvent(
                     user_id=self.caller.user_id,

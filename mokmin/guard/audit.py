@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from mokmin.core.db import utcnow
 from mokmin.guard.models import AuditEvent, AuditHead
@@ -94,10 +95,14 @@ def append(
     details: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction (it commits or rolls back with it)."""
-    head = _lock_head(db)
+    """Append one event to the chain inside the caller's transaction (it commits or rolls back with it).
+
+    Three statements: advance the head (taking the write lock) and read it back in one, insert the event,
+    store its hash in the head.
+    """
+    seq, prev_hash = _advance_head(db)
     event = AuditEvent(
-        seq=head.seq,
+        seq=seq,
         occurred_at=utcnow(),
         actor_id=actor.id,
         actor=actor.username[:64],
@@ -112,22 +117,34 @@ def append(
         findings=dict(findings or {}),
         details=dict(details or {}),
         reason=reason,
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
     )
     event.hash = compute_hash(event_record(event))
-    head.hash = event.hash
     db.add(event)
     db.flush()
+    db.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
     return event
 
 
-def _lock_head(db: Session) -> AuditHead:
-    """Advance the head's seq with an UPDATE first: that statement takes the write lock before we read."""
-    db.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    head = db.get(AuditHead, 1, populate_existing=True)
-    if head is None:  # the migration seeds this row; without it the database was not migrated
+def _advance_head(db: Session) -> tuple[int, str]:
+    """Advance the head's seq with an UPDATE first: that statement takes the write lock before we read.
+
+    Returns the new seq and the previous event's hash. A head row this session already holds is refreshed
+    afterwards, so that nobody reads a stale copy of it.
+    """
+    row = db.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + 1)
+        .returning(AuditHead.seq, AuditHead.hash)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    if row is None:  # the migration seeds this row; without it the database was not migrated
         raise RuntimeError("audit_head is missing: run `mokmin db upgrade`")
-    return head
+    held = db.identity_map.get(identity_key(AuditHead, 1))
+    if held is not None:
+        db.expire(held)
+    return int(row.seq), str(row.hash)
 
 
 @dataclass(frozen=True)

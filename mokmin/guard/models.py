@@ -1,11 +1,11 @@
-"""Tables of the guard domain: the hash-chained audit log and its head."""
+"""Tables of the guard domain: the hash-chained audit log and its head, the pseudonym vault, policy overrides."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, String, Text
+from sqlalchemy import JSON, BigInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mokmin.core.db import Base
@@ -48,3 +48,35 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class VaultEntry(Base):
+    """One pseudonymised exchange's mapping (placeholder → original), sealed with the vault key.
+
+    The only place in the database where the original values of pseudonymised personal data live, and only
+    until ``expires_at``; found by the audit event of the model call (``audit_seq``) or a request id.
+    """
+
+    __tablename__ = "guard_vault"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    sealed: Mapped[str] = mapped_column(Text)
+    entries: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PolicyOverride(Base):
+    """The privacy officer's tightening of one policy cell (data level × provider locality)."""
+
+    __tablename__ = "guard_policy_overrides"
+    __table_args__ = (UniqueConstraint("data_level", "locality", name="uq_guard_policy_overrides_cell"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data_level: Mapped[str] = mapped_column(String(1))
+    locality: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
