@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     secure_cookies: bool = False
     chat_retention_days: int = Field(default=30, ge=1, le=3650)
+    vault_retention_days: int = Field(default=30, ge=1, le=3650)
     draft_section_max_tokens: int = Field(default=400, ge=16, le=8192)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None

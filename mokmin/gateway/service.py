@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mokmin.core.db import transaction, utcnow
 from mokmin.core.errors import MokminError
-from mokmin.core.levels import DataLevel
+from mokmin.core.levels import DataLevel, Locality
 from mokmin.core.settings import Settings
 from mokmin.gateway import budgets, catalog
 from mokmin.gateway.errors import AllProvidersFailed, CapabilityMissing, ContextTooLong
@@ -37,8 +37,9 @@ from mokmin.gateway.retry import chat_with_retries, stream_with_retries
 from mokmin.gateway.routing import Caller, Target, candidates, offered, route
 from mokmin.gateway.types import ChatChunk, ChatMessage, ChatRequest, ChatResult, ModelInfo, Usage
 from mokmin.gateway.usage import CallRecord
-from mokmin.guard import audit
+from mokmin.guard import audit, policy_store
 from mokmin.guard.outbound import inspect
+from mokmin.guard.policy import Action
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ class Gateway:
         self.rules = budgets.RuleCache()
         self._providers: dict[str, tuple[catalog.RegisteredProvider, str, Provider]] = {}
         self._catalog: tuple[float, list[catalog.RegisteredProvider]] | None = None
+        self._overrides: tuple[float, dict[tuple[DataLevel, Locality], Action]] | None = None
 
     # -- providers ---------------------------------------------------------------------------------------
 
@@ -98,6 +100,15 @@ class Gateway:
 
     def forget_catalog(self) -> None:
         self._catalog = None
+        self._overrides = None
+
+    def policy_overrides(self) -> dict[tuple[DataLevel, Locality], Action]:
+        """The privacy officer's stricter policy cells, re-read at most every few seconds."""
+        now = time.monotonic()
+        if self._overrides is None or now - self._overrides[0] > CATALOG_TTL_S:
+            with transaction(self.factory) as db:
+                self._overrides = (now, policy_store.load_overrides(db))
+        return self._overrides[1]
 
     def provider(self, registered: catalog.RegisteredProvider) -> Provider:
         """One live provider per configuration; rebuilt when an admin changes it.
@@ -148,7 +159,7 @@ class Gateway:
         inspection = inspect(texts, level)
         record.findings = inspection.findings
         record.data_level = inspection.level.value
-        targets = route(options, inspection)
+        targets = route(options, inspection, self.policy_overrides())
         first = targets[0]
         prompt_tokens = estimate_tokens(self._prepared_request(request, first))
         max_tokens = request.max_tokens or DEFAULT_MAX_TOKENS
@@ -189,13 +200,16 @@ class Gateway:
             else:
                 reservation.settle(*used, db=db)
 
+        secret, days = self.settings.secret_key.get_secret_value(), self.settings.vault_retention_days
         if self.counters.shares(self.factory):
-            call.record.write(self.factory, settle=settle, lock=self.write_lock)
+            call.record.write(
+                self.factory, settle=settle, lock=self.write_lock, vault_secret=secret, vault_days=days
+            )
             return
         try:
             settle(None)  # Redis: its own round trip, before the record
         finally:
-            call.record.write(self.factory, lock=self.write_lock)
+            call.record.write(self.factory, lock=self.write_lock, vault_secret=secret, vault_days=days)
 
     @staticmethod
     def _failed(record: CallRecord, error: BaseException) -> None:
@@ -274,7 +288,7 @@ class Gateway:
                 raise CapabilityMissing(model, "임베딩(embeddings)")
             inspection = await anyio.to_thread.run_sync(inspect, texts, level)
             record.findings, record.data_level = inspection.findings, inspection.level.value
-            target = route(options, inspection)[0]
+            target = route(options, inspection, self.policy_overrides())[0]
         except MokminError as error:
             with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(self._refused, caller, record, error)
@@ -320,6 +334,8 @@ class Gateway:
     def _describe(record: CallRecord, target: Target, prepared: ChatRequest) -> None:
         record.provider, record.model = target.name, target.model.name
         record.action = target.prepared.action.value
+        pseudonymizer = target.prepared.pseudonymizer
+        record.mapping = dict(pseudonymizer.mapping) if pseudonymizer is not None else {}
         record.request_digest = audit.text_digest("\n".join(m.content for m in prepared.messages))
 
     async def stream(

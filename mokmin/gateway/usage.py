@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mokmin.core.db import transaction
 from mokmin.gateway.models import UsageEvent
 from mokmin.gateway.routing import Caller
-from mokmin.guard import audit
+from mokmin.guard import audit, vault
 
 
 @dataclass
@@ -45,6 +45,8 @@ class CallRecord:
     started: float = field(default_factory=time.perf_counter)
     first_token: float | None = None
     written: bool = False
+    # placeholder → original for a pseudonymised call: sealed into the vault beside its audit event
+    mapping: dict[str, str] = field(default_factory=dict, repr=False)
 
     def mark_first_token(self) -> None:
         if self.first_token is None:
@@ -56,6 +58,8 @@ class CallRecord:
         *,
         settle: Callable[[Session], None] | None = None,
         lock: threading.Lock | None = None,
+        vault_secret: str | None = None,
+        vault_days: int = 30,
     ) -> None:
         """Store the usage and audit events (once, even if called again from a cleanup path).
 
@@ -90,7 +94,7 @@ class CallRecord:
                 )
             )
             actor = audit.Actor(self.caller.user_id, self.caller.username, self.caller.department_id)
-            audit.append(
+            event = audit.append(
                 db,
                 "model.call",
                 actor,
@@ -109,3 +113,5 @@ class CallRecord:
                     "latency_ms": latency,
                 },
             )
+            if self.mapping and vault_secret is not None:
+                vault.store_mapping(db, self.mapping, event.seq, vault_days, secret=vault_secret)

@@ -227,3 +227,51 @@ def test_cost_uses_model_prices(client: openai.OpenAI, live: LiveGateway) -> Non
     ) / Decimal(1_000_000)
     assert cost == expected
     assert reply.headers["x-mokmin-provider"] == "external-gpt"
+
+
+def test_pseudonym_mapping_is_sealed_in_the_vault_beside_its_audit_event(
+    client: openai.OpenAI, live: LiveGateway
+) -> None:
+    from mokmin.guard import vault
+    from mokmin.guard.models import VaultEntry
+
+    client.chat.completions.create(
+        model="fake-gpt", messages=[{"role": "user", "content": "민원인 홍길동 님 연락처 010-2345-6789"}]
+    )
+    with transaction(live.factory) as db:
+        entry = db.scalars(select(VaultEntry)).one()
+        assert "홍길동" not in json.dumps([str(v) for v in vars(entry).values()], ensure_ascii=False)
+        seq = db.scalars(select(AuditEvent.seq).where(AuditEvent.action == "model.call")).one()
+        actor = audit.Actor(None, "privacy")
+        mapping = vault.read(
+            db, seq, actor, "민원 처리 확인을 위한 열람", secret=live.settings.secret_key.get_secret_value()
+        )
+        assert set(mapping.values()) == {"홍길동", "010-2345-6789"}
+        assert (
+            db.scalars(select(AuditEvent.action).order_by(AuditEvent.seq.desc()).limit(1)).one()
+            == "vault.read"
+        )
+
+
+def test_privacy_officer_override_blocks_sensitive_data_to_external_models(
+    client: openai.OpenAI, live: LiveGateway
+) -> None:
+    from mokmin.core.levels import DataLevel, Locality
+    from mokmin.guard import policy_store
+    from mokmin.guard.policy import Action
+
+    with transaction(live.factory) as db:
+        policy_store.set_action(
+            db, DataLevel.SENSITIVE, Locality.EXTERNAL, Action.BLOCK, audit.Actor(None, "privacy")
+        )
+    import time
+
+    time.sleep(5.1)  # the gateway re-reads policy overrides every few seconds
+    with pytest.raises(openai.PermissionDeniedError):
+        client.chat.completions.create(
+            model="fake-gpt", messages=[{"role": "user", "content": "민원인 홍길동 님 연락처 010-2345-6789"}]
+        )
+    reply = client.chat.completions.create(
+        model="fake-gpt", messages=[{"role": "user", "content": "공개 자료 요약"}]
+    )
+    assert reply.choices[0].message.content

@@ -22,6 +22,7 @@ from mokmin.gateway.service import Gateway
 from mokmin.gateway.types import ChatMessage, ChatRequest
 from mokmin.guard import audit
 from mokmin.guard.outbound import inspect
+from mokmin.guard.spans import PiiType
 from mokmin.web.deps import CSRF, DB, CurrentUser, Lang
 from mokmin.web.rendering import render
 from mokmin.web.writers import caller_of
@@ -41,7 +42,7 @@ class SendBody(PreviewBody):
 
 
 class FalsePositiveBody(BaseModel):
-    type: str = Field(min_length=2, max_length=32)
+    type: PiiType
 
 
 def _conversations(request: Request, db: Any) -> Conversations:
@@ -82,7 +83,8 @@ async def preview(request: Request, body: PreviewBody, user: CurrentUser, lang: 
         "findings": inspection.findings,
     }
     try:
-        target = route(candidates(gateway.registered(), caller, body.model), inspection)[0]
+        options = candidates(gateway.registered(), caller, body.model)
+        target = route(options, inspection, gateway.policy_overrides())[0]
     except MokminError as exc:
         result["refused"] = exc.localized(lang)
         return result
@@ -98,7 +100,7 @@ async def preview(request: Request, body: PreviewBody, user: CurrentUser, lang: 
 @router.post("/chat/false-positive", dependencies=[CSRF])
 def false_positive(db: DB, user: CurrentUser, body: FalsePositiveBody) -> dict[str, bool]:
     """A user says a highlighted span is not personal data: recorded (type only) for the privacy officer."""
-    audit.append(db, "guard.false_positive", audit.actor_of(user), target=body.type[:32])
+    audit.append(db, "guard.false_positive", audit.actor_of(user), target=body.type.value)
     return {"recorded": True}
 
 
@@ -151,6 +153,8 @@ async def send(request: Request, body: SendBody, user: CurrentUser, lang: Lang) 
         except MokminError as exc:
             yield line({"type": "error", "message": exc.localized(lang)})
             return
+        finally:
+            await stream.aclose()  # a client that left closes the call now, not when it is collected
         record = stream.record
         await anyio.to_thread.run_sync(_save_answer, request, caller, conversation_id, "".join(parts), record)
         yield line({"type": "done", "input_tokens": record.input_tokens, "output_tokens": record.output_tokens,
