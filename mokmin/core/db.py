@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 NAMING_CONVENTION = {
@@ -88,9 +89,9 @@ WORKER_THREADS = 40
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Build an engine; for SQLite create the parent folder and switch on WAL and foreign keys."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = make_url(url).database or ""
         pool: dict[str, int] = {}
-        if path and path != ":memory:" and "mode=memory" not in path:
+        if path and path != ":memory:" and "mode=memory" not in url:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             pool = {"pool_size": WORKER_THREADS, "max_overflow": WORKER_THREADS // 2}
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)

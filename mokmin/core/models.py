@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mokmin.core.db import Base, TimestampMixin
@@ -44,6 +44,16 @@ class Institution(TimestampMixin, Base):
         Enum(InstitutionKind, native_enum=False, length=20, values_callable=_values),
         default=InstitutionKind.CITY,
     )
+    # Letterhead printed on exported documents (admin settings); empty until the admin fills it in. The logo is
+    # kept in the database so that every stateless worker serves the same one; deferred, so pages that only
+    # need the name never load it.
+    address: Mapped[str | None] = mapped_column(String(160))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    fax: Mapped[str | None] = mapped_column(String(20))
+    homepage: Mapped[str | None] = mapped_column(String(100))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(10))
     departments: Mapped[list[Department]] = relationship(back_populates="institution")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mokmin.core.errors import ValidationFailed
+from mokmin.core.levels import DataLevel
 from mokmin.drafting.draft import Draft
 from mokmin.drafting.render import render, render_section
 from mokmin.drafting.writers import WriteSection
@@ -46,6 +47,8 @@ class GenerationPlan:
     facts: dict[str, Any]
     notes: str
     instruction: str
+    sources: tuple[str, ...] = ()
+    level: DataLevel = DataLevel.OPEN
 
 
 def options_instruction(language: str, tone: str, length: str) -> str:
@@ -95,6 +98,7 @@ def compose(plan: GenerationPlan, writer: WriteSection, *, on_chunk: OnChunk | N
         plan.facts,
         instructed,
         notes=plan.notes,
+        sources=plan.sources,
         model_name=model_name_of(writer),
         on_chunk=on_chunk,
     )

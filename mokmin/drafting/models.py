@@ -76,6 +76,9 @@ class DraftRecord(TimestampMixin, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     owner: Mapped[User] = relationship()
     department: Mapped[Department | None] = relationship()
+    sources: Mapped[list[DraftSource]] = relationship(
+        order_by="DraftSource.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class DraftVersion(Base):
@@ -116,4 +119,34 @@ class DraftReview(TimestampMixin, Base):
     actor: Mapped[User] = relationship()
 
 
-__all__ = ["DraftRecord", "DraftReview", "DraftStatus", "DraftVersion", "ReviewAction", "VersionKind"]
+class DraftSource(Base):
+    """A knowledge-base passage the author attached to a draft, kept as it was when attached.
+
+    The passage text and its citation are copied so that the draft, its prompts and its check stay the same
+    when the document is re-ingested or deleted later; ``chunk_id`` says where it came from. ``data_level``
+    (O, S, C) raises the level of every model request the draft makes.
+    """
+
+    __tablename__ = "draft_sources"
+    __table_args__ = (UniqueConstraint("draft_id", "chunk_id", name="uq_draft_sources_draft_chunk"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    chunk_id: Mapped[int]
+    document_id: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(400))
+    text: Mapped[str] = mapped_column(Text)
+    data_level: Mapped[str] = mapped_column(String(1), default="O")
+    added_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "DraftRecord",
+    "DraftReview",
+    "DraftSource",
+    "DraftStatus",
+    "DraftVersion",
+    "ReviewAction",
+    "VersionKind",
+]

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mokmin.drafting.models import DraftRecord, DraftReview, DraftStatus, DraftVersion
+from mokmin.drafting.models import DraftRecord, DraftReview, DraftSource, DraftStatus, DraftVersion
 
 
-def add(db: Session, row: DraftRecord | DraftVersion | DraftReview) -> None:
+def add(db: Session, row: DraftRecord | DraftVersion | DraftReview | DraftSource) -> None:
     """Stage a new row and flush, so its id is known to the caller (and to the audit event)."""
     db.add(row)
     db.flush()

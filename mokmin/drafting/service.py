@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mokmin.core.errors import Conflict, Locked, NotFound, PermissionDenied, ValidationFailed
+from mokmin.core.levels import DataLevel
 from mokmin.core.models import Role, User
-from mokmin.drafting import repository
+from mokmin.drafting import letterhead, repository, sources
 from mokmin.drafting.check import CheckReport, check_draft
 from mokmin.drafting.composing import (
     LENGTHS,
@@ -40,6 +41,7 @@ from mokmin.drafting.export import MEDIA_TYPES, Letterhead, export, export_markd
 from mokmin.drafting.models import (
     DraftRecord,
     DraftReview,
+    DraftSource,
     DraftStatus,
     DraftVersion,
     ReviewAction,
@@ -48,11 +50,9 @@ from mokmin.drafting.models import (
 from mokmin.drafting.render import render_section
 from mokmin.drafting.writers import WriteSection
 from mokmin.guard import audit
+from mokmin.knowledge import Reader
 
 EDITABLE = (DraftStatus.DRAFT, DraftStatus.RETURNED)
-# Until the admin letterhead settings exist, exports carry the institution's name with placeholder contacts.
-PLACEHOLDER_ADDRESS = "(주소 미설정: 관리자 설정에서 입력)"
-PLACEHOLDER_PHONE = "02-000-0000"
 
 
 # --- who may do what --------------------------------------------------------------------------------------
@@ -132,9 +132,15 @@ def reviews(db: Session, draft: DraftRecord) -> list[DraftReview]:
 
 
 def check(draft: DraftRecord, content: Draft) -> CheckReport:
-    """Inventions and broken conventions of *content*, judged against the draft's facts and notes."""
+    """Inventions and broken conventions of *content*, judged against the draft's facts, notes and sources."""
     kind = get_doc_type(draft.doc_type)
-    return check_draft(content, kind.parse(draft.facts), notes=draft.notes)
+    cited = sources.prompt_sources(draft.sources)
+    return check_draft(content, kind.parse(draft.facts), notes=draft.notes, sources=cited)
+
+
+def data_level(draft: DraftRecord) -> DataLevel:
+    """The level every model request of this draft carries: the highest of its attached sources."""
+    return sources.level_of(draft.sources)
 
 
 def my_drafts(db: Session, user: User) -> list[DraftRecord]:
@@ -226,6 +232,8 @@ def plan_generation(db: Session, user: User, draft_id: int) -> GenerationPlan:
         facts=dict(draft.facts),
         notes=draft.notes,
         instruction=options_instruction(draft.language, draft.tone, draft.length),
+        sources=sources.prompt_sources(draft.sources),
+        level=data_level(draft),
     )
 
 
@@ -269,7 +277,9 @@ def record_generation(db: Session, user: User, draft_id: int, content: Draft) ->
         audit.actor_of(user),
         target=f"draft:{draft.id}",
         response_digest=audit.text_digest(row.markdown),
+        data_level=data_level(draft).value,
         details={"doc_type": draft.doc_type, "version": row.number, "model": row.model}
+        | {"sources": [source.chunk_id for source in draft.sources]}
         | _check_counts(draft, content),
     )
     return row
@@ -285,6 +295,8 @@ class RegenerationPlan:
     section_key: str
     instruction: str
     options: str
+    sources: tuple[str, ...] = ()
+    level: DataLevel = DataLevel.OPEN
 
 
 def prepare_regeneration(
@@ -301,14 +313,29 @@ def prepare_regeneration(
     if len(instruction) > 500:
         raise ValidationFailed("drafting.error.instruction_long")
     options = options_instruction(draft.language, draft.tone, draft.length)
-    return RegenerationPlan(content, draft.facts, draft.notes, section_key, instruction.strip(), options)
+    return RegenerationPlan(
+        content,
+        draft.facts,
+        draft.notes,
+        section_key,
+        instruction.strip(),
+        options,
+        sources.prompt_sources(draft.sources),
+        data_level(draft),
+    )
 
 
 def rewrite_section(plan: RegenerationPlan, writer: WriteSection) -> Draft:
     """Call the model for the one section (no database: usage and audit are recorded by the gateway)."""
     instructed = InstructedWriter(writer, plan.options) if plan.options else writer
     fresh = render_section(
-        plan.content, plan.facts, plan.section_key, instructed, notes=plan.notes, instruction=plan.instruction
+        plan.content,
+        plan.facts,
+        plan.section_key,
+        instructed,
+        notes=plan.notes,
+        sources=plan.sources,
+        instruction=plan.instruction,
     )
     fresh.label = fresh.label.model_copy(update={"model": model_name_of(writer, plan.content.label.model)})
     return fresh
@@ -327,6 +354,7 @@ def record_regeneration(
         audit.actor_of(user),
         target=f"draft:{draft.id}",
         response_digest=audit.text_digest(row.markdown),
+        data_level=plan.level.value,
         details={"section": plan.section_key, "version": row.number, "model": row.model}
         | _check_counts(draft, fresh),
     )
@@ -386,6 +414,23 @@ def save_sections(
         details={"version": row.number, "sections": sorted(texts)},
     )
     return row
+
+
+# --- sources ----------------------------------------------------------------------------------------------
+
+
+def attach_source(db: Session, user: User, draft_id: int, reader: Reader, chunk_id: int) -> DraftSource:
+    """Attach a knowledge-base passage *reader* (the author's rights) may read to a draft being written."""
+    draft = _for_change(db, user, draft_id)
+    _require_editable(user, draft)
+    return sources.attach(db, user, draft, reader, chunk_id)
+
+
+def detach_source(db: Session, user: User, draft_id: int, source_id: int) -> None:
+    """Remove an attached passage from a draft being written."""
+    draft = _for_change(db, user, draft_id)
+    _require_editable(user, draft)
+    sources.detach(db, user, draft, source_id)
 
 
 # --- review -----------------------------------------------------------------------------------------------
@@ -474,14 +519,18 @@ def diff(db: Session, user: User, draft_id: int, old: int, new: int) -> list[Dif
 
 
 def letterhead_for(draft: DraftRecord) -> Letterhead | None:
-    """The letterhead printed on exports: the author's institution (address and phone are placeholders until
-    the admin letterhead settings exist)."""
+    """The letterhead printed on exports: the admin settings of the draft department's institution (its name
+    alone until an admin enters the address and contacts; see :func:`letterhead_missing`)."""
     department = draft.department
     if department is None:
         return None
-    return Letterhead(
-        institution=department.institution.name[:80], address=PLACEHOLDER_ADDRESS, phone=PLACEHOLDER_PHONE
-    )
+    return letterhead.letterhead_of(department.institution)
+
+
+def letterhead_missing(draft: DraftRecord) -> list[str]:
+    """Letterhead settings still empty for this draft's institution (``address``, ``phone``), for the notice."""
+    department = draft.department
+    return [] if department is None else letterhead.missing(department.institution)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from mokmin.core.errors import Conflict
+from mokmin.core.levels import DataLevel
+
 WriteSection = Callable[[str, str], Iterator[str]]
 
 _MARKER = re.compile(r"\[mokmin:(\w+)=([\w-]+)\]")
@@ -47,6 +50,7 @@ class FactOnlyWriter:
     """
 
     model_name = "FactOnlyWriter (오프라인, 모델 없음)"
+    offline = True  # calls no model: nothing leaves the process, whatever the data level
 
     def __call__(self, section_key: str, prompt: str) -> Iterator[str]:
         markers = prompt_markers(prompt)
@@ -80,3 +84,19 @@ class InjectingWriter:
         if not self._done and (self.section_key is None or self.section_key == section_key):
             self._done = True
             yield " " + self.sentence
+
+
+def with_level(writer: WriteSection, level: DataLevel) -> WriteSection:
+    """*writer*, carrying the draft's data level to the model gateway.
+
+    A governed writer exposes the level of its requests as ``level``; it is raised (never lowered) to *level*.
+    A writer that calls no model (``offline = True``) needs none. Any other writer cannot say what it sends,
+    so above open data it is refused rather than trusted (fail closed).
+    """
+    if level is DataLevel.OPEN or getattr(writer, "offline", False):
+        return writer
+    current = getattr(writer, "level", None)
+    if isinstance(current, DataLevel):
+        writer.level = DataLevel.highest(current, level)  # type: ignore[attr-defined]
+        return writer
+    raise Conflict("drafting.error.level_unsupported", level=level.value)

@@ -23,14 +23,19 @@ from mokmin.web.routes import (
     account,
     admin,
     admin_gateway,
+    admin_institutions,
+    audit,
     auth,
     chat,
     drafts,
+    drafts_check,
+    drafts_sources,
     health,
     home,
     knowledge,
     knowledge_api,
     oidc,
+    privacy,
 )
 from mokmin.web.writers import section_writer_factory
 
@@ -64,7 +69,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = session_factory or make_sessionmaker(engine)
     app.state.metrics_registry = CollectorRegistry()
-    app.state.available_pages = {"/", "/admin/users", "/drafts", "/chat", "/knowledge"}
+    app.state.available_pages = {"/", "/admin/users", "/drafts", "/chat", "/knowledge", "/audit", "/privacy"}
     app.state.gateway = Gateway(settings, app.state.sessionmaker)
     app.state.section_writer = section_writer_factory(app.state.gateway)
     install_error_handlers(app)
@@ -76,10 +81,16 @@ def create_app(
         account,
         admin,
         admin_gateway,
+        admin_institutions,
+        # drafts_check before drafts: its fixed path /drafts/check must win over /drafts/{draft_id}.
+        drafts_check,
+        drafts_sources,
         drafts,
         chat,
         knowledge,
         knowledge_api,
+        audit,
+        privacy,
     ):
         app.include_router(module.router)
     app.include_router(gateway_api.router)

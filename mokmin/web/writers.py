@@ -91,11 +91,16 @@ class GatewaySectionWriter:
             anyio.from_thread.run(chunks.aclose)
 
 
-def section_writer_factory(gateway: Gateway) -> Callable[[Any, str | None, str], WriteSection]:
-    """What the studio finds at ``app.state.section_writer(user, model_name, doc_type)``."""
+def section_writer_factory(gateway: Gateway) -> Callable[..., WriteSection]:
+    """What the studio finds at ``app.state.section_writer(user, model_name, doc_type, level=...)``.
 
-    def make(user: Any, model: str | None, doc_type: str) -> WriteSection:
+    ``level`` is the draft's data level (raised by attached sources), so routing and the guard see it.
+    """
+
+    def make(user: Any, model: str | None, doc_type: str, level: DataLevel = DataLevel.OPEN) -> WriteSection:
         max_tokens = gateway.settings.draft_section_max_tokens
-        return GatewaySectionWriter(gateway, caller_of(user), model, doc_type, max_tokens=max_tokens)
+        return GatewaySectionWriter(
+            gateway, caller_of(user), model, doc_type, level=level, max_tokens=max_tokens
+        )
 
     return make

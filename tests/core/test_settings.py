@@ -36,6 +36,8 @@ def test_env_example_documents_every_setting() -> None:
 
     example = (Path(__file__).parents[2] / ".env.example").read_text(encoding="utf-8")
     for name in Settings.model_fields:
-        assert f"MOKMIN_{name.upper()}=" in example, f"MOKMIN_{name.upper()} is not documented in .env.example"
+        assert f"MOKMIN_{name.upper()}=" in example, (
+            f"MOKMIN_{name.upper()} is not documented in .env.example"
+        )
     for name in KnowledgeSettings.model_fields:
         assert f"MOKMIN_KB_{name.upper()}=" in example, f"MOKMIN_KB_{name.upper()} is not documented"

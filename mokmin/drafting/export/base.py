@@ -11,23 +11,33 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mokmin.core.errors import MokminError
+from mokmin.drafting.conventions import Language
 from mokmin.drafting.draft import Block, Draft
 from mokmin.drafting.facts import Phone
+from mokmin.drafting.logo import LogoKind, inspect_logo
 
 ExportFormat = Literal["md", "hwpx", "docx", "pdf"]
 
 
 class Letterhead(BaseModel):
-    """The office's letterhead, from admin settings: printed at the top of every exported document."""
+    """The office's letterhead, from admin settings: printed at the top of every exported document.
+
+    Only the institution's name is required: an office whose admin has not entered the address yet still
+    exports (the studio tells the admin what is missing). The logo is either bytes (admin settings, kept in the
+    database) or a file (CLI); either way it must be a small PNG or JPEG.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     institution: str = Field(min_length=1, max_length=80, title="기관명")
-    address: str = Field(min_length=1, max_length=160, title="주소")
-    phone: Phone
+    address: str | None = Field(default=None, min_length=1, max_length=160, title="주소")
+    phone: Phone | None = None
+    fax: Phone | None = None
     postcode: str | None = Field(default=None, pattern=r"^\d{5}$", title="우편번호")
     homepage: str | None = Field(default=None, max_length=100, title="홈페이지")
     logo_path: Path | None = Field(default=None, title="로고 파일")
+    logo: bytes | None = Field(default=None, title="로고", repr=False)
 
     @field_validator("logo_path")
     @classmethod
@@ -38,10 +48,36 @@ class Letterhead(BaseModel):
             raise ValueError(f"로고 파일이 없거나 PNG·JPEG가 아닙니다: {value}")
         return value
 
-    def contact_line(self) -> str:
-        """``(00000) 한빛시 한빛로 1 · 전화 044-000-3121 · www.hanbit.example.kr``."""
-        address = f"({self.postcode}) {self.address}" if self.postcode else self.address
-        parts = [address, f"전화 {self.phone}"]
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_image(cls, value: bytes | None) -> bytes | None:
+        if value is not None:
+            try:
+                inspect_logo(value)
+            except MokminError as exc:
+                raise ValueError(f"로고가 PNG·JPEG 그림이 아니거나 너무 큽니다 ({exc.message}).") from None
+        return value
+
+    def logo_image(self) -> tuple[bytes, LogoKind] | None:
+        """The logo's bytes and format (``png`` or ``jpg``) for the exporters, or ``None``."""
+        data = self.logo
+        if data is None and self.logo_path is not None:
+            data = self.logo_path.read_bytes()
+        if data is None:
+            return None
+        return data, inspect_logo(data).kind
+
+    def contact_line(self, language: Language = "ko") -> str:
+        """``(00000) 한빛시 한빛로 1 · 전화 044-000-3121 · 팩스 044-000-3199 · www.hanbit.example.kr``;
+        empty when the admin has entered none of them."""
+        labels = ("전화", "팩스") if language == "ko" else ("Tel", "Fax")
+        parts: list[str] = []
+        if self.address:
+            parts.append(f"({self.postcode}) {self.address}" if self.postcode else self.address)
+        if self.phone:
+            parts.append(f"{labels[0]} {self.phone}")
+        if self.fax:
+            parts.append(f"{labels[1]} {self.fax}")
         if self.homepage:
             parts.append(self.homepage)
         return " · ".join(parts)
@@ -53,8 +89,10 @@ def export_blocks(draft: Draft, letterhead: Letterhead | None) -> list[Block]:
     if letterhead is not None:
         blocks += [
             Block(kind="letterhead", text=letterhead.institution, align="center"),
-            Block(kind="meta", text=letterhead.contact_line(), align="center"),
         ]
+        contacts = letterhead.contact_line(draft.language)
+        if contacts:
+            blocks.append(Block(kind="meta", text=contacts, align="center"))
     for section in draft.sections:
         blocks.extend(section.blocks)
     blocks.append(Block(kind="label", text=draft.label.text))

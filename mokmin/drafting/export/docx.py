@@ -37,8 +37,9 @@ def export_docx(draft: Draft, letterhead: Letterhead | None = None) -> bytes:
     normal.font.size = Pt(11.5)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
-    if letterhead is not None and letterhead.logo_path is not None:
-        document.add_picture(str(letterhead.logo_path), width=Cm(2.5))
+    logo = letterhead.logo_image() if letterhead is not None else None
+    if logo is not None:
+        document.add_picture(io.BytesIO(logo[0]), width=Cm(2.5))
         document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     aligns = {
         "left": WD_ALIGN_PARAGRAPH.LEFT,

@@ -37,17 +37,15 @@ def export_hwpx(draft: Draft, letterhead: Letterhead | None = None) -> bytes:
     document = _open_new()
     char_ids: dict[str, str] = {}
     first = True
-    if letterhead is not None and letterhead.logo_path is not None:
-        suffix = letterhead.logo_path.suffix.lower().lstrip(".")
-        document.add_picture(
-            letterhead.logo_path.read_bytes(), "jpg" if suffix == "jpeg" else suffix, width_mm=25
-        )
+    logo = letterhead.logo_image() if letterhead is not None else None
+    if logo is not None:
+        document.add_picture(logo[0], logo[1], width_mm=25)
     for block in export_blocks(draft, letterhead):
         if block.kind == "table":
             _add_table(document, block)
             continue
         char_pr = _char_pr(document, block, char_ids)
-        if first and (letterhead is None or letterhead.logo_path is None):
+        if first and logo is None:
             # The template's only paragraph holds the section settings: write the first line into it.
             paragraph = document.paragraphs[0]
             paragraph.text = block.text

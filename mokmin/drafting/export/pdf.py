@@ -6,6 +6,7 @@ package to install when there is none.
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -73,8 +74,9 @@ def export_pdf(draft: Draft, letterhead: Letterhead | None = None, *, font_path:
     pdf.set_creator("mokmin")
     pdf.set_lang("ko" if draft.language == "ko" else "en")
     pdf.add_page()
-    if letterhead is not None and letterhead.logo_path is not None:
-        pdf.image(str(letterhead.logo_path), x=(210 - 25) / 2, w=25)
+    logo = letterhead.logo_image() if letterhead is not None else None
+    if logo is not None:
+        pdf.image(io.BytesIO(logo[0]), x=(210 - 25) / 2, w=25)
     for block in export_blocks(draft, letterhead):
         pdf.set_font("korean", "B" if block.kind in _BOLD else "", _SIZES.get(block.kind, 11.0))
         if block.kind == "table":

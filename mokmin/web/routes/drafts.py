@@ -9,6 +9,7 @@ waits on a model. Every page also works without JavaScript (the same forms post 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import logging
 import math
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mokmin.core.db import transaction
 from mokmin.core.errors import MokminError
 from mokmin.core.i18n import Language, translate
+from mokmin.core.levels import DataLevel
 from mokmin.core.models import Role, User
 from mokmin.drafting import service
 from mokmin.drafting.composing import LENGTHS, TONES, GenerationPlan, compose
@@ -36,9 +38,10 @@ from mokmin.drafting.errors import FactsInvalid
 from mokmin.drafting.form import FactsForm, build_form, facts_from_form
 from mokmin.drafting.models import DraftRecord
 from mokmin.drafting.render import default_writer
-from mokmin.drafting.writers import WriteSection
-from mokmin.web.deps import CSRF, DB, CurrentUser, Lang
+from mokmin.drafting.writers import WriteSection, with_level
+from mokmin.web.deps import CSRF, DB, CurrentUser, Lang, language
 from mokmin.web.rendering import render
+from mokmin.web.routes.drafts_sources import search_sources, studio_extras
 
 router = APIRouter(prefix="/drafts", tags=["drafting"])
 log = logging.getLogger("mokmin.drafting")
@@ -58,13 +61,19 @@ def _wants_stream(request: Request) -> bool:
     return NDJSON in request.headers.get("accept", "")
 
 
-def section_writer(request: Request, user: User, doc_type: str) -> WriteSection:
-    """The writer for this user and document type: the lead's governed gateway when the app provides one."""
+def section_writer(
+    request: Request, user: User, doc_type: str, level: DataLevel = DataLevel.OPEN
+) -> WriteSection:
+    """The writer for this user and document type: the governed gateway when the app provides one, carrying
+    the draft's data level (raised by its attached sources)."""
     factory = getattr(request.app.state, "section_writer", None)
-    if factory is not None:
-        writer: WriteSection = factory(user, None, doc_type)
-        return writer
-    return default_writer()
+    if factory is None:
+        return default_writer()
+    if "level" in inspect.signature(factory).parameters:
+        writer: WriteSection = factory(user, None, doc_type, level=level)
+    else:
+        writer = factory(user, None, doc_type)
+    return with_level(writer, level)
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -104,6 +113,7 @@ def _studio(
     *,
     status: int = 200,
     options: dict[str, str] | None = None,
+    search: dict[str, Any] | None = None,
 ) -> Response:
     context: dict[str, Any] = {
         "kind": kind,
@@ -116,7 +126,7 @@ def _studio(
         "editable": draft is None,
     }
     if draft is not None:
-        context |= _draft_context(db, user, draft)
+        context |= _draft_context(db, user, draft) | studio_extras(user, draft, search, language(request))
         context["options"] = options or {"tone": draft.tone, "length": draft.length, "notes": draft.notes}
     return render(request, "drafts_studio.html", context, status_code=status)
 
@@ -146,10 +156,14 @@ def new_draft(request: Request, db: DB, user: CurrentUser, lang: Lang, doc_type:
 
 
 @router.get("/{draft_id}")
-def show_draft(request: Request, db: DB, user: CurrentUser, lang: Lang, draft_id: int) -> Response:
+def show_draft(
+    request: Request, db: DB, user: CurrentUser, lang: Lang, draft_id: int, q: str = ""
+) -> Response:
     draft = service.get_for_view(db, user, draft_id)
     kind = get_doc_type(draft.doc_type)
-    return _studio(request, db, user, kind, draft, build_form(kind, draft.facts, english=lang == "en"))
+    search = search_sources(request, db, user, draft, q) if q.strip() else None
+    form = build_form(kind, draft.facts, english=lang == "en")
+    return _studio(request, db, user, kind, draft, form, search=search)
 
 
 # --- generation -------------------------------------------------------------------------------------------
@@ -224,7 +238,7 @@ def regenerate_draft(
 
 def _generate(request: Request, db: Session, user: User, lang: Language, draft: DraftRecord) -> Response:
     plan = service.plan_generation(db, user, draft.id)
-    writer = section_writer(request, user, draft.doc_type)
+    writer = section_writer(request, user, draft.doc_type, plan.level)
     if not _wants_stream(request):
         # Without JavaScript: write now and show the result (the page waits for the whole draft).
         db.commit()  # end the read snapshot before the model call, which records its usage on its own
@@ -354,8 +368,8 @@ def regenerate_section(
     instruction: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     draft = service.get_for_view(db, user, draft_id)
-    writer = section_writer(request, user, draft.doc_type)
     plan = service.prepare_regeneration(db, user, draft_id, section, instruction)
+    writer = section_writer(request, user, draft.doc_type, plan.level)
     db.commit()  # end the read snapshot: the model call records usage and audit in transactions of its own
     fresh = service.rewrite_section(plan, writer)
     service.record_regeneration(db, user, draft_id, plan, fresh)
