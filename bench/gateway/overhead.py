@@ -1,6 +1,7 @@
 """Gateway overhead: the fake upstream called directly vs through mokmin vs through the LiteLLM proxy.
 
     python -m bench.gateway.overhead [--quick] [--duration S] [--concurrency 1,16,64] [--litellm PATH]
+                                     [--kind openai-compatible|openai]
 
 Same machine, same load, one worker each. The fake upstream answers at once (no artificial latency), so what
 a gateway adds is all that is measured. mokmin runs with everything on: API-key lookup, privacy guard,
@@ -15,6 +16,9 @@ finished streams. "+p99" is the p99 added over calling the upstream directly at 
 streams: mokmin sends its first SSE event before it calls the upstream, so TTFB would flatter it).
 "CPU ms/req" is the server's own CPU time (user + system, from /proc) per answered request: it moves far less
 than RPS when other work shares the machine, and 1000 / CPU ms is the most one core could serve.
+mokmin reaches the upstream as an ``openai-compatible`` provider by default (its lean httpx client), since an
+on-premises server (vLLM, Ollama, llama.cpp) is the case this benchmark is about; ``--kind openai`` measures
+the official-SDK provider instead (same locality and data level, so only the client differs).
 Target (issue 3): mokmin ≥ 3× LiteLLM's RPS and ≤ 1/3 of its added p99.
 
 By default each gateway is pinned to CPU 1 and the load generator and upstream to CPU 0, so a gateway has
@@ -338,6 +342,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", default="1,16,64", help="comma-separated, default 1,16,64")
     parser.add_argument("--targets", default="direct,mokmin,litellm", help="which of direct,mokmin,litellm")
     parser.add_argument("--litellm", help="path of the litellm CLI (default: next to python, then PATH)")
+    parser.add_argument(
+        "--kind",
+        choices=("openai-compatible", "openai"),
+        default="openai-compatible",
+        help="provider kind mokmin reaches the upstream with (default openai-compatible: the lean client)",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs")
     parser.add_argument(
         "--uvicorn-arg", action="append", default=[], help="extra argument for mokmin's uvicorn"
@@ -374,6 +384,7 @@ def main() -> None:
     if args.redis:
         mokmin_env["MOKMIN_REDIS_URL"] = args.redis
     notes.append(f"mokmin limit counters in {'Redis ' + args.redis if args.redis else 'SQLite'}")
+    notes.append(f"mokmin provider kind: {args.kind}")
     if args.uvicorn_arg or args.mokmin_env:
         notes.append(f"mokmin uvicorn extra {args.uvicorn_arg}, env {args.mokmin_env}")
     cells: list[Cell] = []
@@ -384,7 +395,7 @@ def main() -> None:
                 cells += run_target(upstream, concurrencies, args.warmup, args.duration, console)
             starters: dict[str, Callable[[], Server]] = {
                 "mokmin": lambda: start_mokmin(
-                    Path(tmp), upstream_base, gateway_cpus, args.uvicorn_arg, mokmin_env
+                    Path(tmp), upstream_base, gateway_cpus, args.uvicorn_arg, mokmin_env, kind=args.kind
                 ),
                 "litellm": lambda: start_litellm(Path(tmp), upstream_base, gateway_cpus, str(litellm)),
             }

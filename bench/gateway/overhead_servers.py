@@ -136,8 +136,15 @@ def start_upstream(cpus: set[int] | None) -> tuple[Server, str]:
     return Server("direct", process, f"{base}/chat/completions", {}), base
 
 
-def prepare_mokmin_database(folder: Path, upstream_base: str) -> tuple[str, str]:
-    """A migrated SQLite database with demo data, the upstream as provider, a budget rule; (url, API key)."""
+def prepare_mokmin_database(
+    folder: Path, upstream_base: str, kind: str = "openai-compatible"
+) -> tuple[str, str]:
+    """A migrated SQLite database with demo data, the upstream as provider, a budget rule; (url, API key).
+
+    ``kind`` is the provider kind the upstream is registered as: ``openai-compatible`` (mokmin's lean client,
+    the on-premises case) or ``openai`` (the official SDK). Only the client differs: locality, data level
+    and models are the same, so the guard and routing do the same work for either.
+    """
     from pydantic import SecretStr
 
     from mokmin.core import auth, org
@@ -157,7 +164,7 @@ def prepare_mokmin_database(folder: Path, upstream_base: str) -> tuple[str, str]
         config = ProviderConfig.model_validate(
             {
                 "name": "bench-upstream",
-                "kind": "openai",
+                "kind": kind,
                 "locality": "external",
                 "max_data_level": "S",
                 "base_url": upstream_base,
@@ -188,12 +195,13 @@ def start_mokmin(
     uvicorn_args: list[str],
     extra_env: dict[str, str] | None = None,
     app: str = "mokmin.web.app:create_app",
+    kind: str = "openai-compatible",
 ) -> Server:
     """mokmin as ``uvicorn mokmin.web.app:create_app --factory``, one worker, like ``mokmin serve``.
 
     Limit counters live in SQLite unless ``extra_env`` sets ``MOKMIN_REDIS_URL``.
     """
-    url, key = prepare_mokmin_database(folder, upstream_base)
+    url, key = prepare_mokmin_database(folder, upstream_base, kind)
     port = free_port()
     env = {
         **os.environ,
