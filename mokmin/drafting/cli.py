@@ -21,8 +21,11 @@ import typer
 
 from mokmin.drafting.check import check_draft, check_text
 from mokmin.drafting.doctypes import DOC_TYPES, get_doc_type
+from mokmin.drafting.doctypes.base import DocType
+from mokmin.drafting.draft import Draft
 from mokmin.drafting.errors import FactsInvalid, UnknownDocType
 from mokmin.drafting.export import EXPORTERS, Letterhead
+from mokmin.drafting.facts import DocFacts
 from mokmin.drafting.render import default_writer, render
 
 app = typer.Typer(
@@ -75,7 +78,12 @@ def draft(
     notes: Annotated[Path | None, typer.Option("--notes", help="메모(자료) 텍스트 파일")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="내보낼 형식")] = Format.md,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="저장할 파일")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="AI 표시에 적을 모델 이름")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="본문을 쓸 모델(생략하면 쓸 수 있는 첫 모델)")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="모델 없이 사실만으로 본문 자리를 채움(점검·양식 확인용)")
+    ] = False,
     letterhead: Annotated[Path | None, typer.Option("--letterhead", help="기관 레터헤드 JSON")] = None,
 ) -> None:
     """Draft a document of TYPE from facts, print its facts schema, or check a document (``check FILE``)."""
@@ -98,7 +106,10 @@ def draft(
         raise _fail(f"입력한 사실을 확인해 주세요:\n{lines}") from exc
     head = Letterhead.model_validate(_read_json(letterhead)) if letterhead else None
     note_text = _read_text(notes)
-    result = render(kind, parsed, default_writer(), notes=note_text, model_name=model)
+    if offline:
+        result = render(kind, parsed, default_writer(), notes=note_text, model_name=model)
+    else:
+        result = draft_with_model(kind, parsed, notes=note_text, model=model)
     report = check_draft(result, parsed, notes=note_text)
     typer.echo(report.describe(), err=True)
     data = EXPORTERS[fmt.value](result, head)
@@ -108,6 +119,53 @@ def draft(
     target = output or Path(f"{kind.key}.{fmt.value}")
     target.write_bytes(data)
     typer.echo(f"저장했습니다: {target}", err=True)
+
+
+def draft_with_model(kind: type[DocType], facts: DocFacts, *, notes: str, model: str | None) -> Draft:
+    """Prose from a model through the governed path (guard, routing, usage, audit as user ``cli``), with a
+    progress line per section; facts, headers and numbering stay code-rendered."""
+    import anyio
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from mokmin.core.db import make_engine, make_sessionmaker
+    from mokmin.core.errors import MokminError
+    from mokmin.core.settings import get_settings
+    from mokmin.drafting.model_writer import GatewaySectionWriter
+    from mokmin.gateway.routing import Caller
+    from mokmin.gateway.service import Gateway
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    gateway = Gateway(settings, make_sessionmaker(engine))
+    caller = Caller(None, "cli", "admin", None, None)
+    written: dict[str, int] = {}
+
+    async def run() -> Draft:
+        writer = GatewaySectionWriter(
+            gateway, caller, model, kind.key, max_tokens=settings.draft_section_max_tokens
+        )
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as progress:
+            task = progress.add_task(f"{writer.model_name}: …")
+
+            def on_chunk(section: str, text: str) -> None:
+                written[section] = written.get(section, 0) + len(text)
+                progress.update(task, description=f"{writer.model_name}: {section} ({written[section]}자)")
+
+            try:
+                return await anyio.to_thread.run_sync(
+                    lambda: render(
+                        kind, facts, writer, notes=notes, model_name=writer.model_name, on_chunk=on_chunk
+                    )
+                )
+            finally:
+                await gateway.aclose()
+
+    try:
+        return anyio.run(run)
+    except MokminError as exc:
+        raise _fail(exc.localized("ko")) from exc
+    finally:
+        engine.dispose()
 
 
 def _check(file: Path | None, facts: Path | None, notes: Path | None) -> None:
