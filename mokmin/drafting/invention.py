@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -326,14 +325,11 @@ def _name_findings_ko(line: str, n: int, known: Known) -> list[Finding]:
     return findings
 
 
-@functools.lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    """The Korean morphological analyser, loaded once (about a second) and only when Korean prose is checked."""
-    try:
-        from kiwipiepy import Kiwi
-    except ImportError:  # pragma: no cover - kiwipiepy is a core dependency
-        return None
-    return Kiwi()
+    """The process-wide Korean analyser, loaded only when Korean prose is checked."""
+    from mokmin.core.korean import analyser
+
+    return analyser()
 
 
 def _proper_nouns(line: str) -> list[str]:

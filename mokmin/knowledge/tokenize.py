@@ -14,10 +14,11 @@ analyser, not state, so sharing it across threads and requests is safe.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from mokmin.core.korean import analyser
 
 # Nouns (general, proper, bound), numerals, foreign words, hanja, roots, verb/adjective stems.
 KEEP_TAGS: frozenset[str] = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XR", "VV", "VA"})
@@ -27,20 +28,10 @@ STOP_FORMS: frozenset[str] = frozenset(
     {"수", "것", "등", "및", "때", "중", "바", "데", "적", "있", "없", "하", "되", "않", "같"}
 )
 
-_lock = threading.Lock()
-_kiwi: Any = None
-
 
 def kiwi() -> Any:
-    """The shared analyser, built on first use."""
-    global _kiwi
-    if _kiwi is None:
-        with _lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi
-
-                _kiwi = Kiwi()
-    return _kiwi
+    """The process-wide analyser (shared with the guard and the drafting checker)."""
+    return analyser()
 
 
 class Analyzer(Protocol):

@@ -8,15 +8,14 @@ depends only on its text, so a cached answer is exactly the answer Kiwi would gi
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from mokmin.core.korean import analyser as shared_analyser
+
 CACHE_WINDOWS = 4096
 
-_lock = threading.Lock()
-_kiwi: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +27,8 @@ class Token:
 
 
 def analyser() -> Any:
-    """The process-wide :class:`kiwipiepy.Kiwi`; thread-safe lazy construction."""
-    global _kiwi
-    if _kiwi is None:
-        with _lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi  # heavy import, kept off the module import path
-
-                _kiwi = Kiwi()
-    return _kiwi
+    """The process-wide :class:`kiwipiepy.Kiwi` (shared with search and the drafting checker)."""
+    return shared_analyser()
 
 
 @lru_cache(maxsize=CACHE_WINDOWS)
