@@ -1,3 +1,3 @@
-from mokmin.cli import main
+from mokmin.entry import main
 
 main()

@@ -287,19 +287,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help=_("cli.opt_host"))] = None,
     port: Annotated[int | None, typer.Option(help=_("cli.opt_port"))] = None,
 ) -> None:
-    import uvicorn
+    from mokmin.web.server import run_server
 
-    settings = get_settings()
-    bind_host, bind_port = host or settings.host, port or settings.port
-    console.print(_("cli.serving", host=bind_host, port=bind_port))
-    uvicorn.run(
-        "mokmin.web.app:create_app",
-        factory=True,
-        host=bind_host,
-        port=bind_port,
-        log_level="warning",
-        access_log=False,
-    )
+    run_server(host, port)
 
 
 def main() -> None:

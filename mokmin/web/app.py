@@ -29,6 +29,7 @@ from mokmin.web.routes import (
     chat,
     drafts,
     drafts_check,
+    drafts_preview,
     drafts_sources,
     health,
     home,
@@ -84,6 +85,7 @@ def create_app(
         admin_institutions,
         # drafts_check before drafts: its fixed path /drafts/check must win over /drafts/{draft_id}.
         drafts_check,
+        drafts_preview,
         drafts_sources,
         drafts,
         chat,

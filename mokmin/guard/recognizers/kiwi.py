@@ -17,7 +17,6 @@ from mokmin.core.korean import analyser as shared_analyser
 CACHE_WINDOWS = 4096
 
 
-
 @dataclass(frozen=True, slots=True)
 class Token:
     form: str

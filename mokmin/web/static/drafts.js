@@ -38,6 +38,98 @@
     summary.focus();
   }
 
+  // --- confirm before personal data goes to an external model ------------------------------------------
+  // The server builds the same section prompts generation sends and routes them as the gateway would; the
+  // dialog opens only when an external model would answer and the guard found personal data.
+  const dialog = document.getElementById("guard-dialog");
+  const guardText = JSON.parse((document.getElementById("guard-i18n") || {}).textContent || "{}");
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
+
+  function highlighted(prompt, spans, form) {
+    const box = document.createElement("div");
+    box.className = "preview";
+    let at = 0;
+    for (const span of spans) {
+      const text = prompt.slice(span.start, span.end);
+      box.append(document.createTextNode(prompt.slice(at, span.start)));
+      const mark = document.createElement("mark");
+      mark.textContent = text;
+      mark.title = span.type;
+      const kind = document.createElement("span");
+      kind.className = "sr-only";
+      kind.textContent = ` (${span.type})`;
+      mark.append(kind);
+      const flag = document.createElement("button");
+      flag.type = "button";
+      flag.className = "flag";
+      flag.textContent = guardText.false_positive;
+      flag.setAttribute("aria-label", fill(guardText.false_positive_label, { text, type: span.type }));
+      flag.addEventListener("click", async () => {
+        const response = await fetch("/chat/false-positive", {
+          method: "POST", body: JSON.stringify({ type: span.type }),
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf(form) },
+        });
+        if (!response.ok) return;
+        flag.textContent = guardText.marked;
+        flag.removeAttribute("aria-label");
+        flag.disabled = true;
+      });
+      box.append(mark, flag);
+      at = span.end;
+    }
+    box.append(document.createTextNode(prompt.slice(at)));
+    return box;
+  }
+
+  function showPreview(preview, form) {
+    const holder = document.getElementById("guard-sections");
+    holder.replaceChildren();
+    const flagged = preview.sections.filter((s) => s.confirm);
+    const first = flagged[0];
+    document.getElementById("guard-route").textContent =
+      fill(guardText.route, { model: preview.model, provider: first.provider, level: preview.level });
+    for (const section of flagged) {
+      const block = document.createElement("section");
+      const title = document.createElement("h3");
+      title.textContent = section.title;
+      block.append(title, highlighted(section.prompt, section.spans, form));
+      const sent = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = guardText.masked;
+      const masked = document.createElement("div");
+      masked.className = "preview";
+      masked.textContent = section.masked ?? guardText.as_is;
+      sent.append(summary, masked);
+      block.append(sent);
+      holder.append(block);
+    }
+    return new Promise((resolve) => {
+      let ok = false;
+      document.getElementById("guard-confirm").onclick = () => { ok = true; dialog.close(); };
+      document.getElementById("guard-cancel").onclick = () => dialog.close();
+      // Escape closes the dialog too: the same as cancel. Focus returns to the button that asked.
+      dialog.addEventListener("close", () => resolve(ok), { once: true });
+      dialog.showModal();
+      document.getElementById("guard-title").focus();
+    });
+  }
+
+  // True when the request may go: nothing to confirm, or the author confirmed. Refusals are shown in *say*.
+  async function confirmed(form, fields, say) {
+    if (!dialog || !form.dataset.preview) return true;
+    let preview;
+    try {
+      const response = await fetch(form.dataset.preview, {
+        method: "POST", body: fields, headers: { Accept: "application/json", "X-CSRF-Token": csrf(form) },
+      });
+      preview = await response.json().catch(() => ({ error: response.statusText }));
+      if (!response.ok) { say(fill(guardText.failed, { message: preview.error })); return false; }
+    } catch (err) { say(fill(guardText.failed, { message: String(err) })); return false; }
+    if (preview.refused) { say(preview.refused); return false; }
+    if (!preview.confirm) return true;
+    return showPreview(preview, form);
+  }
+
   // --- streaming generation ----------------------------------------------------------------------------
   async function generate(form) {
     const stream = document.getElementById("stream");
@@ -110,11 +202,49 @@
     }
   }
 
-  document.addEventListener("submit", (event) => {
+  document.addEventListener("submit", async (event) => {
     const form = event.target;
     if (!form.matches("form[data-stream]") || form.closest("fieldset[disabled]") || !window.ReadableStream) return;
     event.preventDefault();
-    generate(form);
+    const stream = document.getElementById("stream");
+    const status = document.getElementById("stream-status");
+    const button = form.querySelector("button[type=submit]");
+    clearErrors(form);
+    button.disabled = true;
+    const say = (message) => {
+      stream.hidden = false;
+      stream.setAttribute("aria-busy", "false");
+      status.textContent = stream.dataset.failed.replace("{message}", message);
+    };
+    const go = await confirmed(form, new FormData(form), say);
+    button.disabled = false;
+    if (go) generate(form);
+    else button.focus();
+  });
+
+  // Rewriting one section: the same check first (its prompt carries the instruction typed beside it).
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-regenerate][data-preview]") || form.dataset.confirmed) return;
+    event.preventDefault();
+    event.stopImmediatePropagation(); // the autosave flush below runs on the confirmed resubmission
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    let note = form.querySelector(".guard-note");
+    const say = (message) => {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "guard-note alert error";
+        note.setAttribute("role", "alert");
+        form.append(note);
+      }
+      note.textContent = message;
+    };
+    const go = await confirmed(form, new FormData(form), say);
+    button.disabled = false;
+    if (!go) { button.focus(); return; }
+    form.dataset.confirmed = "1";
+    form.requestSubmit();
   });
 
   // --- repeatable rows ---------------------------------------------------------------------------------
