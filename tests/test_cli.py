@@ -115,3 +115,20 @@ def test_audit_verify_export_and_tamper(db_url: str, tmp_path: Path) -> None:
     con.close()
     bad = runner.invoke(app, ["audit", "verify", "--database-url", db_url])
     assert bad.exit_code == 1 and "1" in bad.output
+
+
+def test_serve_fast_path_rejects_a_bad_port_clearly() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mokmin", "serve", "--port", "eighty"], capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    assert "--port" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_serve_help_comes_from_the_full_command_tree() -> None:
+    env = {**os.environ, "LANG": "en_US.UTF-8", "COLUMNS": "200"}
+    env.pop("MOKMIN_LANG", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "mokmin", "serve", "--help"], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0 and "--port" in out.stdout

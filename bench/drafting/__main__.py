@@ -8,7 +8,7 @@
    the model's prose that the check must catch, and how many of the model's own figures and names the check
    flags. ``--model`` adds the same run for another GGUF for comparison.
 
-``--quick`` drafts one task per type with the model (about a minute); the default drafts three per type
+``--quick`` drafts one task per type with the model (about a minute); the default drafts three per type (``--tasks 10`` for all ten)
 (under ten minutes on two CPU cores with the default model).
 """
 
@@ -134,11 +134,14 @@ def main(argv: list[str] | None = None) -> None:
         "--model", type=Path, action="append", default=[], help="another GGUF file to compare"
     )
     parser.add_argument("--max-tokens", type=int, default=SECTION_MAX_TOKENS, help="token limit per section")
+    parser.add_argument(
+        "--tasks", type=int, default=3, help="model drafts per type (the issue's full run: 10)"
+    )
     args = parser.parse_args(argv)
     offline_table()
     if args.offline:
         return
-    count = 1 if args.quick else 3
+    count = 1 if args.quick else max(1, min(args.tasks, 10))
     for path in [None, *args.model]:
         model_table(path, count, args.max_tokens)
 
