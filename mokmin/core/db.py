@@ -6,6 +6,7 @@ settings on demand, never at import time, so tests and workers can point at anot
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def enum_values(kind: type[enum.StrEnum]) -> list[str]:
+    """For ``Enum(..., values_callable=enum_values)``: store values ("staff"), not member names, so the
+    database reads like the API."""
+    return [member.value for member in kind]
 
 
 def utcnow() -> datetime:

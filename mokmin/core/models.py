@@ -8,12 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mokmin.core.db import Base, TimestampMixin
-
-
-def _values(kind: type[enum.StrEnum]) -> list[str]:
-    """Store enum values ("staff"), not member names, so the database reads like the API."""
-    return [member.value for member in kind]
+from mokmin.core.db import Base, TimestampMixin, enum_values
 
 
 class Role(enum.StrEnum):
@@ -41,7 +36,7 @@ class Institution(TimestampMixin, Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[InstitutionKind] = mapped_column(
-        Enum(InstitutionKind, native_enum=False, length=20, values_callable=_values),
+        Enum(InstitutionKind, native_enum=False, length=20, values_callable=enum_values),
         default=InstitutionKind.CITY,
     )
     # Letterhead printed on exported documents (admin settings); empty until the admin fills it in. The logo is
@@ -87,7 +82,7 @@ class User(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=_values), default=Role.STAFF
+        Enum(Role, native_enum=False, length=20, values_callable=enum_values), default=Role.STAFF
     )
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))

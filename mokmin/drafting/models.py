@@ -17,12 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mokmin.core.db import Base, TimestampMixin, utcnow
+from mokmin.core.db import Base, TimestampMixin, enum_values, utcnow
 from mokmin.core.models import Department, User
-
-
-def _values(kind: type[enum.StrEnum]) -> list[str]:
-    return [member.value for member in kind]
 
 
 class DraftStatus(enum.StrEnum):
@@ -67,7 +63,7 @@ class DraftRecord(TimestampMixin, Base):
     tone: Mapped[str] = mapped_column(String(16), default="formal")
     length: Mapped[str] = mapped_column(String(16), default="normal")
     status: Mapped[DraftStatus] = mapped_column(
-        Enum(DraftStatus, native_enum=False, length=16, values_callable=_values),
+        Enum(DraftStatus, native_enum=False, length=16, values_callable=enum_values),
         default=DraftStatus.DRAFT,
         index=True,
     )
@@ -91,7 +87,7 @@ class DraftVersion(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     kind: Mapped[VersionKind] = mapped_column(
-        Enum(VersionKind, native_enum=False, length=16, values_callable=_values)
+        Enum(VersionKind, native_enum=False, length=16, values_callable=enum_values)
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     note: Mapped[str] = mapped_column(String(500), default="")
@@ -112,7 +108,7 @@ class DraftReview(TimestampMixin, Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     action: Mapped[ReviewAction] = mapped_column(
-        Enum(ReviewAction, native_enum=False, length=16, values_callable=_values)
+        Enum(ReviewAction, native_enum=False, length=16, values_callable=enum_values)
     )
     version: Mapped[int] = mapped_column(default=0)
     comment: Mapped[str] = mapped_column(Text, default="")

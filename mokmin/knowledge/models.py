@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from mokmin.core.db import Base, TimestampMixin, utcnow
+from mokmin.core.db import Base, TimestampMixin, enum_values, utcnow
 
 
 class DataLevel(enum.StrEnum):
@@ -61,10 +61,6 @@ class Audience(enum.StrEnum):
     USERS = "users"
 
 
-def _values(kind: type[enum.StrEnum]) -> list[str]:
-    return [member.value for member in kind]
-
-
 class KnowledgeDocument(TimestampMixin, Base):
     """One logical document (its identity survives new versions); ``sha256`` is the current version's."""
 
@@ -82,10 +78,10 @@ class KnowledgeDocument(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(16))
     data_level: Mapped[DataLevel] = mapped_column(
-        Enum(DataLevel, native_enum=False, length=1, values_callable=_values, name="kb_data_level")
+        Enum(DataLevel, native_enum=False, length=1, values_callable=enum_values, name="kb_data_level")
     )
     audience: Mapped[Audience] = mapped_column(
-        Enum(Audience, native_enum=False, length=16, values_callable=_values, name="kb_audience")
+        Enum(Audience, native_enum=False, length=16, values_callable=enum_values, name="kb_audience")
     )
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(default=1)
@@ -197,7 +193,7 @@ class IngestJob(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[JobStatus] = mapped_column(
-        Enum(JobStatus, native_enum=False, length=16, values_callable=_values, name="kb_job_status"),
+        Enum(JobStatus, native_enum=False, length=16, values_callable=enum_values, name="kb_job_status"),
         default=JobStatus.QUEUED,
     )
     stage: Mapped[str] = mapped_column(String(32), default="queued")
@@ -210,10 +206,10 @@ class IngestJob(TimestampMixin, Base):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     data_level: Mapped[DataLevel] = mapped_column(
-        Enum(DataLevel, native_enum=False, length=1, values_callable=_values, name="kb_job_data_level")
+        Enum(DataLevel, native_enum=False, length=1, values_callable=enum_values, name="kb_job_data_level")
     )
     audience: Mapped[Audience] = mapped_column(
-        Enum(Audience, native_enum=False, length=16, values_callable=_values, name="kb_job_audience")
+        Enum(Audience, native_enum=False, length=16, values_callable=enum_values, name="kb_job_audience")
     )
     readers: Mapped[list[int]] = mapped_column(JSON, default=list)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.knowledge.models import DataLevel, KnowledgeChunk, KnowledgeDocument
-from mokmin.knowledge.search import Reader, SearchHit, readable_by, search
+from mokmin.knowledge.search import Reader, SearchHit, hit_columns, readable_by, search
 from mokmin.knowledge.tokenize import DEFAULT_ANALYZER, Analyzer
 from mokmin.knowledge.vectors import nearest, reciprocal_rank_fusion
 
@@ -35,16 +35,7 @@ def hits_for(session: Session, reader: Reader, chunk_ids: Sequence[int]) -> list
     if not chunk_ids:
         return []
     rows = session.execute(
-        select(
-            KnowledgeChunk.document_id,
-            KnowledgeChunk.id,
-            KnowledgeDocument.title,
-            KnowledgeChunk.section,
-            KnowledgeChunk.page_start,
-            KnowledgeChunk.page_end,
-            KnowledgeChunk.text,
-            KnowledgeDocument.data_level,
-        )
+        select(*hit_columns())
         .join(KnowledgeDocument, KnowledgeDocument.id == KnowledgeChunk.document_id)
         .where(KnowledgeChunk.id.in_(list(chunk_ids)), readable_by(reader))
     ).all()

@@ -101,7 +101,8 @@ def readable_by(reader: Reader) -> ColumnElement[bool]:
     )
 
 
-def _hit_columns() -> tuple[Any, ...]:
+def hit_columns() -> tuple[Any, ...]:
+    """The columns every search result and citation is built from (one list, so they cannot drift)."""
     return (
         KnowledgeChunk.document_id,
         KnowledgeChunk.id,
@@ -134,7 +135,7 @@ def _sqlite_query(terms: Sequence[str], reader: Reader, limit: int, candidates: 
         .subquery("ranked")
     )
     return (
-        select(*_hit_columns(), (-ranked.c.bm25).label("score"))
+        select(*hit_columns(), (-ranked.c.bm25).label("score"))
         .select_from(ranked)
         .join(KnowledgeChunk, KnowledgeChunk.id == ranked.c.chunk_id)
         .join(KnowledgeDocument, KnowledgeDocument.id == KnowledgeChunk.document_id)
@@ -164,7 +165,7 @@ def _postgres_query(terms: Sequence[str], reader: Reader, limit: int) -> Select[
     tsv: ColumnElement[Any] = literal_column("kb_chunks.tsv")
     rank = func.ts_rank_cd(tsv, query)
     return (
-        select(*_hit_columns(), rank.label("score"))
+        select(*hit_columns(), rank.label("score"))
         .select_from(KnowledgeChunk)
         .join(KnowledgeDocument, KnowledgeDocument.id == KnowledgeChunk.document_id)
         .where(tsv.op("@@")(query), readable_by(reader))
