@@ -35,8 +35,9 @@ def live(tmp_path: Path, upstream: FakeUpstream) -> Iterator[LiveGateway]:
 
 
 @pytest.fixture
-def client(live: LiveGateway) -> openai.OpenAI:
-    return openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0)
+def client(live: LiveGateway) -> Iterator[openai.OpenAI]:
+    with openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0) as sdk:
+        yield sdk
 
 
 def usage_events(live: LiveGateway) -> list[UsageEvent]:
@@ -84,8 +85,10 @@ def test_stream_with_usage(client: openai.OpenAI, live: LiveGateway) -> None:
 
 
 def test_bad_key_is_authentication_error(live: LiveGateway) -> None:
-    bad = openai.OpenAI(base_url=live.v1, api_key="mk-wrong", max_retries=0)
-    with pytest.raises(openai.AuthenticationError) as info:
+    with (
+        openai.OpenAI(base_url=live.v1, api_key="mk-wrong", max_retries=0) as bad,
+        pytest.raises(openai.AuthenticationError) as info,
+    ):
         bad.models.list()
     assert "API 키" in str(info.value)
 

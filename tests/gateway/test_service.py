@@ -121,10 +121,10 @@ def test_a_call_cancelled_while_waiting_for_the_provider_is_recorded(
 
 def test_answered_calls_settle_the_real_use(live: LiveGateway) -> None:
     limit_press1(live, monthly_tokens=10_000, monthly_cost=Decimal(1), requests_per_minute=100)
-    client = openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0)
-    reply = client.chat.completions.create(
-        model="fake-gpt", messages=[{"role": "user", "content": "안녕하세요"}], max_tokens=8
-    )
+    with openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0) as client:
+        reply = client.chat.completions.create(
+            model="fake-gpt", messages=[{"role": "user", "content": "안녕하세요"}], max_tokens=8
+        )
     assert reply.usage is not None
     usage, calls, counters = counts(live)
     assert (usage, calls) == (1, 1)
@@ -134,12 +134,12 @@ def test_answered_calls_settle_the_real_use(live: LiveGateway) -> None:
 
 
 def test_a_budget_saved_after_calls_applies_to_the_next_call(live: LiveGateway) -> None:
-    client = openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0)
     ask = {"model": "fake-gpt", "messages": [{"role": "user", "content": "하나"}], "max_tokens": 8}
-    client.chat.completions.create(**ask)  # type: ignore[call-overload]
-    limit_press1(live, requests_per_minute=0)
-    with pytest.raises(openai.RateLimitError):
+    with openai.OpenAI(base_url=live.v1, api_key=live.api_key, max_retries=0) as client:
         client.chat.completions.create(**ask)  # type: ignore[call-overload]
+        limit_press1(live, requests_per_minute=0)
+        with pytest.raises(openai.RateLimitError):
+            client.chat.completions.create(**ask)  # type: ignore[call-overload]
 
 
 def test_a_revoked_key_is_refused_at_once(live: LiveGateway) -> None:
