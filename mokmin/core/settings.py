@@ -22,7 +22,7 @@ class InsecureConfiguration(RuntimeError):
 
 
 class Settings(BaseSettings):
-    """Everything an operator can set; see docs/configuration.md and .env.example."""
+    """Everything an operator can set; each is documented in .env.example (a test keeps it complete)."""
 
     model_config = SettingsConfigDict(env_prefix="MOKMIN_", env_file=".env", extra="ignore")
 
