@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -14,7 +15,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from mokmin.core.settings import Settings
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.fixtures.databases import PG_SCHEMA, migrated_postgres, migrated_sqlite
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -44,18 +45,29 @@ def _engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Eng
         engine.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """A migrated engine for the parametrised backend (migrated once per session)."""
-    backend: str = request.param
-    if backend not in _engines:
-        if backend == "sqlite":
-            _engines[backend] = migrated_sqlite(tmp_path_factory.mktemp("sqlite"))
-        else:
-            _engines[backend] = migrated_postgres()
-    return _engines[backend]
+def engine_fixture(pg_schema: str = PG_SCHEMA, sqlite_key: str = "sqlite") -> Any:
+    """An ``engine`` fixture over both backends, migrated once per session.
+
+    A suite may ask for a PostgreSQL schema (and SQLite file) of its own, so that suites that reset another
+    schema, or commit real work from threads, never disturb each other.
+    """
+
+    @pytest.fixture(params=BACKENDS)
+    def engine(
+        request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
+    ) -> Engine:
+        key = sqlite_key if request.param == "sqlite" else pg_schema
+        if key not in _engines:
+            if request.param == "sqlite":
+                _engines[key] = migrated_sqlite(tmp_path_factory.mktemp(key))
+            else:
+                _engines[key] = migrated_postgres(pg_schema)
+        return _engines[key]
+
+    return engine
+
+
+engine = engine_fixture()
 
 
 @pytest.fixture

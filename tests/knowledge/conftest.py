@@ -9,30 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from mokmin.core.models import Department, Institution, User
 from mokmin.knowledge.models import DataLevel
 from mokmin.knowledge.search import Reader
-from tests.conftest import BACKENDS
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import engine_fixture
 
 PG_SCHEMA = "mokmin_test_knowledge"
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    backend: str = request.param
-    key = "sqlite" if backend == "sqlite" else PG_SCHEMA
-    if key not in _engines:
-        if backend == "sqlite":
-            _engines[key] = migrated_sqlite(tmp_path_factory.mktemp("sqlite"))
-        else:
-            _engines[key] = migrated_postgres(PG_SCHEMA)
-    return _engines[key]
+engine = engine_fixture(PG_SCHEMA)
 
 
 @dataclass

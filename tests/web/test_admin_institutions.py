@@ -11,14 +11,13 @@ import docx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.core.models import Institution
 from mokmin.drafting.writers import FactOnlyWriter
 from mokmin.guard.models import AuditEvent
-from tests.conftest import BACKENDS, csrf_of, sign_in
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import csrf_of, engine_fixture, sign_in
 from tests.fixtures.drafting import PRESS_RELEASE
 from tests.fixtures.drafting_extras import png
 from tests.fixtures.drafting_studio import form_fields, ndjson
@@ -26,16 +25,7 @@ from tests.fixtures.drafting_studio import form_fields, ndjson
 HTML = {"accept": "text/html"}
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """A PostgreSQL schema of its own, as the drafting tests have (other suites drop the shared one)."""
-    key = "sqlite" if request.param == "sqlite" else "mokmin_test_drafting"
-    if key not in _engines:
-        folder = tmp_path_factory.mktemp("sqlite")
-        _engines[key] = migrated_sqlite(folder) if key == "sqlite" else migrated_postgres(key)
-    return _engines[key]
+engine = engine_fixture("mokmin_test_drafting")
 
 
 @pytest.fixture(autouse=True)

@@ -9,29 +9,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.drafting import FactOnlyWriter, InjectingWriter, export, render
 from mokmin.guard.models import AuditEvent
-from tests.conftest import BACKENDS, csrf_of
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import csrf_of, engine_fixture
 from tests.fixtures.drafting import PRESS_RELEASE
 
 HTML = {"accept": "text/html"}
 WRONG_WEEKDAY = "한빛시\n수신  시민 여러분\n제목  보안등 수리 결과 알림\n1. 2026. 11. 25.(목) 14:00에 수리하였습니다.  끝."
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """A PostgreSQL schema of its own, as the drafting tests have (other suites drop the shared one)."""
-    key = "sqlite" if request.param == "sqlite" else "mokmin_test_drafting"
-    if key not in _engines:
-        folder = tmp_path_factory.mktemp("sqlite")
-        _engines[key] = migrated_sqlite(folder) if key == "sqlite" else migrated_postgres(key)
-    return _engines[key]
+engine = engine_fixture("mokmin_test_drafting")
 
 
 def check(client: TestClient, files: dict[str, Any] | None = None, **fields: str) -> Any:

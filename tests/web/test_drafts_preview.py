@@ -9,15 +9,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.core.settings import Settings
 from mokmin.gateway import catalog
 from mokmin.knowledge import DataLevel as KbLevel
 from mokmin.knowledge.models import KnowledgeChunk
-from tests.conftest import BACKENDS, csrf_of, sign_in
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import csrf_of, engine_fixture, sign_in
 from tests.fixtures.drafting import LETTER
 from tests.fixtures.drafting_extras import passage
 from tests.fixtures.drafting_studio import form_fields, user
@@ -27,16 +26,7 @@ NOTES = "민원인 김민수 님 연락처 010-3456-7890으로 처리 결과를 
 FORM = {**form_fields(LETTER), "notes": NOTES, "tone": "formal", "length": "normal"}
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """A PostgreSQL schema of its own, as the drafting tests have (other suites drop the shared one)."""
-    key = "sqlite" if request.param == "sqlite" else "mokmin_test_drafting"
-    if key not in _engines:
-        folder = tmp_path_factory.mktemp("sqlite")
-        _engines[key] = migrated_sqlite(folder) if key == "sqlite" else migrated_postgres(key)
-    return _engines[key]
+engine = engine_fixture("mokmin_test_drafting")
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from mokmin.core.levels import DataLevel
 from mokmin.drafting.writers import FactOnlyWriter
 from mokmin.knowledge import DataLevel as KbLevel
-from tests.conftest import BACKENDS, csrf_of
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import csrf_of, engine_fixture
 from tests.fixtures.drafting import PRESS_RELEASE
 from tests.fixtures.drafting_extras import passage
 from tests.fixtures.drafting_studio import form_fields, ndjson, user
@@ -28,16 +26,7 @@ STREAM = {"accept": "application/x-ndjson"}
 REPORT_TEXT = "# 2025년 도서관 이용 통계\n\n작년 한빛시립도서관 방문객은 1,284명으로 집계되었다."
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """A PostgreSQL schema of its own, as the drafting tests have (other suites drop the shared one)."""
-    key = "sqlite" if request.param == "sqlite" else "mokmin_test_drafting"
-    if key not in _engines:
-        folder = tmp_path_factory.mktemp("sqlite")
-        _engines[key] = migrated_sqlite(folder) if key == "sqlite" else migrated_postgres(key)
-    return _engines[key]
+engine = engine_fixture("mokmin_test_drafting")
 
 
 class LeveledWriter(FactOnlyWriter):

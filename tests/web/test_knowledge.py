@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.core import auth
@@ -17,8 +17,7 @@ from mokmin.core.settings import Settings
 from mokmin.gateway import catalog
 from mokmin.guard.models import AuditEvent
 from mokmin.knowledge.models import ChunkVector, KnowledgeDocument
-from tests.conftest import BACKENDS, csrf_of, sign_in
-from tests.fixtures.databases import migrated_postgres, migrated_sqlite
+from tests.conftest import csrf_of, engine_fixture, sign_in
 from tests.fixtures.fake_upstreams import FakeUpstream, fake_upstream, provider_config
 from tests.knowledge.files import rezip, sample_docx
 
@@ -31,16 +30,7 @@ PLAN = (
 SECRET = "은밀한 청사 이전 후보지는 북부 물류단지 부지로 정했다. 암호명 가람누리."
 
 
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, _engines: dict[str, Engine], tmp_path_factory: pytest.TempPathFactory
-) -> Engine:
-    """Our own PostgreSQL schema, so suites that reset ``mokmin_test`` never disturb these tests."""
-    key = "sqlite-kb-web" if request.param == "sqlite" else PG_SCHEMA
-    if key not in _engines:
-        folder = tmp_path_factory.mktemp("kbweb")
-        _engines[key] = migrated_sqlite(folder) if request.param == "sqlite" else migrated_postgres(PG_SCHEMA)
-    return _engines[key]
+engine = engine_fixture(PG_SCHEMA, sqlite_key="sqlite-kb-web")
 
 
 @pytest.fixture(scope="module")
