@@ -102,17 +102,7 @@ class AnthropicProvider(Provider):
     def _translate(self, exc: Exception, info: ModelInfo) -> MokminError:
         import anthropic
 
-        if isinstance(exc, MokminError):
-            return exc
-        if isinstance(exc, anthropic.APITimeoutError):
-            return http_errors.timed_out(self.name, self.config.timeouts.read)
-        if isinstance(exc, anthropic.APIConnectionError):
-            return http_errors.unreachable(self.name, type(exc.__cause__ or exc).__name__)
-        if isinstance(exc, anthropic.APIStatusError):
-            return http_errors.from_status(
-                self.name, info, exc.status_code, _message(exc), exc.response.headers.get("retry-after")
-            )
-        return http_errors.malformed(self.name, type(exc).__name__)
+        return http_errors.from_sdk(anthropic, self.name, self.config.timeouts.read, info, exc, _message)
 
 
 def _arguments(request: ChatRequest, info: ModelInfo) -> dict[str, Any]:

@@ -14,7 +14,15 @@ from collections.abc import AsyncGenerator
 from typing import ClassVar
 
 from mokmin.gateway.errors import CapabilityMissing, UnknownModel
-from mokmin.gateway.types import ChatChunk, ChatRequest, ChatResult, ModelInfo, ProviderConfig, ProviderKind
+from mokmin.gateway.types import (
+    ChatChunk,
+    ChatRequest,
+    ChatResult,
+    ModelInfo,
+    ProviderConfig,
+    ProviderKind,
+    Usage,
+)
 
 # A rough tokens-per-byte ratio for providers that cannot count exactly. UTF-8 Korean is 3 bytes a
 # syllable and BPE tokenizers spend about one token per syllable; English is about 4 bytes a token.
@@ -78,3 +86,12 @@ def estimate_tokens(request: ChatRequest) -> int:
 def estimate_text_tokens(text: str) -> int:
     """The same estimate for a piece of generated text."""
     return math.ceil(len(text.encode()) / _BYTES_PER_TOKEN)
+
+
+def estimated_usage(request: ChatRequest, produced: list[str]) -> Usage:
+    """Usage for a stream whose server did not report it (ignored ``stream_options.include_usage``)."""
+    return Usage(
+        input_tokens=estimate_tokens(request),
+        output_tokens=estimate_text_tokens("".join(produced)),
+        estimated=True,
+    )

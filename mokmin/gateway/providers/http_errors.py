@@ -7,6 +7,9 @@ module decides what it means for the user, for retries and for fallback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from mokmin.core.errors import MokminError
 from mokmin.gateway.errors import (
     ContextTooLong,
@@ -74,3 +77,25 @@ def _seconds(value: str | None) -> float | None:
     except ValueError:
         return None  # an HTTP date: rare from model APIs, and the backoff policy still applies
     return max(seconds, 0.0)
+
+
+def from_sdk(
+    sdk: Any,
+    provider: str,
+    read_timeout: float,
+    info: ModelInfo,
+    exc: Exception,
+    message: Callable[[Any], str],
+) -> MokminError:
+    """The gateway error for an exception of an official SDK (``openai`` or ``anthropic``: same hierarchy)."""
+    if isinstance(exc, MokminError):
+        return exc
+    if isinstance(exc, sdk.APITimeoutError):
+        return timed_out(provider, read_timeout)
+    if isinstance(exc, sdk.APIConnectionError):
+        return unreachable(provider, type(exc.__cause__ or exc).__name__)
+    if isinstance(exc, sdk.APIStatusError):
+        return from_status(
+            provider, info, exc.status_code, message(exc), exc.response.headers.get("retry-after")
+        )
+    return malformed(provider, type(exc).__name__)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from mokmin.core.errors import MokminError
 from mokmin.gateway.providers import http_errors
-from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens
+from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens, estimated_usage
 from mokmin.gateway.types import (
     ChatChunk,
     ChatRequest,
@@ -99,11 +99,7 @@ class OpenAIProvider(Provider):
         finally:
             await chunks.close()
         if usage is None:  # a server that ignores stream_options.include_usage
-            usage = Usage(
-                input_tokens=estimate_tokens(request),
-                output_tokens=estimate_text_tokens("".join(produced)),
-                estimated=True,
-            )
+            usage = estimated_usage(request, produced)
         yield ChatChunk(finish_reason=finish, usage=usage)
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
@@ -137,17 +133,7 @@ class OpenAIProvider(Provider):
     def _translate(self, exc: Exception, info: ModelInfo) -> MokminError:
         import openai
 
-        if isinstance(exc, MokminError):
-            return exc
-        if isinstance(exc, openai.APITimeoutError):
-            return http_errors.timed_out(self.name, self.config.timeouts.read)
-        if isinstance(exc, openai.APIConnectionError):
-            return http_errors.unreachable(self.name, type(exc.__cause__ or exc).__name__)
-        if isinstance(exc, openai.APIStatusError):
-            return http_errors.from_status(
-                self.name, info, exc.status_code, _message(exc), exc.response.headers.get("retry-after")
-            )
-        return http_errors.malformed(self.name, type(exc).__name__)
+        return http_errors.from_sdk(openai, self.name, self.config.timeouts.read, info, exc, _message)
 
 
 def _pieces(chunk: ChatCompletionChunk) -> list[tuple[str | None, FinishReason | None]]:

@@ -21,7 +21,7 @@ import httpx
 
 from mokmin.core.errors import MokminError
 from mokmin.gateway.providers import http_errors, sse
-from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens
+from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens, estimated_usage
 from mokmin.gateway.types import (
     ChatChunk,
     ChatRequest,
@@ -131,11 +131,7 @@ class OpenAICompatibleProvider(Provider):
             # Also on a client's cancellation (the generator is closed): the upstream stops generating.
             await upstream.aclose()
         if usage is None:  # a server that ignores stream_options.include_usage
-            usage = Usage(
-                input_tokens=estimate_tokens(request),
-                output_tokens=estimate_text_tokens("".join(produced)),
-                estimated=True,
-            )
+            usage = estimated_usage(request, produced)
         yield ChatChunk(finish_reason=finish, usage=usage)
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
