@@ -8,12 +8,11 @@ raised and callers must refuse to send the text anywhere.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 
 from mokmin.core.errors import Unavailable
-from mokmin.guard.recognizers import kiwi, registry
+from mokmin.guard.recognizers import lexicon, registry
 from mokmin.guard.recognizers.base import Scan
 from mokmin.guard.recognizers.normalize import fold
 from mokmin.guard.recognizers.person import STOPWORDS
@@ -60,9 +59,10 @@ def detect(
     """
     wanted = frozenset(PiiType(t) for t in types) if types is not None else None
     if text:
-        # Loading the Korean analyser's model once per process is not detection work: keep it off the budget,
-        # so a cold first call on a busy machine is not refused for the load time.
-        kiwi.analyser()
+        # Loading the word list once per process is not detection work: keep it off the budget, so a cold
+        # first call on a busy machine is not refused for the load time.
+        lexicon.common_words()
+        registry.warm()
     deadline = time.monotonic() + (timeout_s if timeout_s is not None else default_budget(len(text)))
     try:
         return _detect(text, wanted, threshold, deadline)
@@ -92,8 +92,11 @@ def _detect(text: str, wanted: frozenset[PiiType] | None, threshold: float, dead
     active = registry.recognizers(wanted)
     candidates: set[Span] = set()
     for scan_start, scan_end, keep_start, keep_end in _chunks(len(folded)):
-        scan = Scan(folded[scan_start:scan_end] if scan_end - scan_start < len(folded) else folded)
+        chunk = folded[scan_start:scan_end] if scan_end - scan_start < len(folded) else folded
+        scan = Scan(chunk, impossible=registry.impossible_patterns(chunk))
         for recognizer in active:
+            if recognizer.ruled_out(scan):
+                continue
             _check(deadline)
             for span in recognizer.find(scan):
                 if span.score < threshold:
@@ -113,9 +116,6 @@ def _detect(text: str, wanted: frozenset[PiiType] | None, threshold: float, dead
 _NAME_FOLLOW_OK = set("은는이가을를의와과도께에님씨로랑")
 
 
-_HANGUL_WORD = re.compile("(?<![가-힣])[가-힣]{2,5}")
-
-
 def _is_mention(text: str, name: str, start: int) -> bool:
     before = text[start - 1 : start] if start else ""
     follow = text[start + len(name) : start + len(name) + 1]
@@ -125,15 +125,18 @@ def _is_mention(text: str, name: str, start: int) -> bool:
 
 
 def _korean_mentions(text: str, names: set[str], deadline: float) -> Iterable[tuple[int, str]]:
-    """One pass over Hangul words; a word mentions a name if it starts with it (particles may follow)."""
-    for count, match in enumerate(_HANGUL_WORD.finditer(text)):
-        if count % 65_536 == 0:
-            _check(deadline)
-        word = match.group(0)
-        for size in range(len(word), 1, -1):
-            if word[:size] in names:
-                yield match.start(), word[:size]
-                break
+    """Places where a Hangul word starts with one of ``names`` (particles may follow); the longest name wins."""
+    longest: dict[int, str] = {}
+    for name in sorted(names):
+        _check(deadline)
+        start = text.find(name)
+        while start >= 0:
+            if (start == 0 or not "가" <= text[start - 1] <= "힣") and len(name) > len(
+                longest.get(start, "")
+            ):
+                longest[start] = name
+            start = text.find(name, start + 1)
+    return sorted(longest.items())
 
 
 def _english_mentions(text: str, names: set[str], deadline: float) -> Iterable[tuple[int, str]]:
@@ -151,11 +154,13 @@ def _propagate_names(text: str, spans: list[Span], deadline: float) -> list[Span
     names = {n for n in names if len(n) >= 2 and n not in STOPWORDS}
     korean = {n for n in names if not n.isascii()}
     english = names - korean
+    # A mention where its name was found (with at least the alias's score) would lose to that span anyway.
+    settled = {(s.start, s.end) for s in spans if s.type is PiiType.PERSON and s.score >= ALIAS_SCORE}
     extra: list[Span] = []
     found = [*_korean_mentions(text, korean, deadline)] if korean else []
     found += _english_mentions(text, english, deadline)
     for start, name in found:
-        if _is_mention(text, name, start):
+        if (start, start + len(name)) not in settled and _is_mention(text, name, start):
             extra.append(Span(PiiType.PERSON, start, start + len(name), ALIAS_SCORE, "person_alias"))
     if not extra:
         return spans

@@ -6,6 +6,7 @@ so masking and restoring can splice the original exactly.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -83,6 +84,10 @@ class Span:
         return {"start": self.start, "end": self.end, "type": self.type.value, "score": round(self.score, 3)}
 
 
+def _position(span: Span) -> tuple[int, int]:
+    return span.start, span.end
+
+
 def _rank(span: Span) -> tuple[float, int, int, int, str]:
     # The recognizer's name breaks the last tie (a cue finding and its alias copy), so that the result
     # does not depend on set iteration order.
@@ -120,7 +125,10 @@ def resolve_overlaps(candidates: Iterable[Span]) -> list[Span]:
     account contains a phone-like group); otherwise the higher score wins, then the longer span, then the
     earlier one, then the type decided first in §15. The result is sorted by position.
     """
+    unique = sorted(set(candidates), key=_position)
+    if all(a.end <= b.start for a, b in itertools.pairwise(unique)):
+        return unique  # nothing overlaps: the common case needs no ranking
     chosen: list[Span] = []
-    for group in _clusters(list(set(candidates))):
+    for group in _clusters(unique):
         chosen.extend(_resolve_group(group) if len(group) > 1 else group)
     return sorted(chosen, key=lambda s: (s.start, s.end))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+from mokmin.guard.recognizers.gazetteer import alternation
 from mokmin.guard.recognizers.normalize import lower_ascii
 from mokmin.guard.spans import PiiType, Span
 
@@ -86,10 +87,10 @@ def cue_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     Equivalent to searching the :func:`lower_ascii` copy, so the copy is only made when a cue is near.
     Words that are not lower-case could never match that copy and are left out.
     """
-    usable = sorted({w for w in words if w and lower_ascii(w) == w}, key=lambda w: (-len(w), w))
+    usable = tuple(w for w in words if w and lower_ascii(w) == w)
     if not usable:
         return None
-    return re.compile("|".join(map(re.escape, usable)), re.IGNORECASE | re.ASCII)
+    return re.compile(alternation(usable), re.IGNORECASE | re.ASCII)
 
 
 class Scan:
@@ -98,10 +99,13 @@ class Scan:
     Not thread-safe by itself, but each detection builds its own, so recognizers stay shareable.
     """
 
-    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "text")
+    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "impossible", "text")
 
-    def __init__(self, text: str, lowered: str | None = None) -> None:
+    def __init__(
+        self, text: str, lowered: str | None = None, impossible: frozenset[re.Pattern[str]] = frozenset()
+    ) -> None:
         self.text = text
+        self.impossible = impossible  # patterns a prefilter proved absent (see :mod:`prefilter`)
         self._lowered = lowered
         self._longest_run = -1
         self._gates: dict[re.Pattern[str], bool] = {}
@@ -123,6 +127,8 @@ class Scan:
 
     def passes(self, pattern: Pattern) -> bool:
         """False when ``pattern`` provably cannot match this text."""
+        if pattern.regex in self.impossible:
+            return False
         if pattern.min_run and self.longest_run < pattern.min_run:
             return False
         gate = pattern.gate
@@ -156,14 +162,28 @@ class Recognizer:
     context_boost: ClassVar[float] = 0.35
     anti_penalty: ClassVar[float] = 0.5
     needs_lowered: ClassVar[bool] = True
+    # Whether validate()/score_match() read their ``ctx`` argument. Most do not: they then get NO_CONTEXT and
+    # the context is looked up only for values they accept (a failed checksum needs no context words).
+    context_in_validate: ClassVar[bool] = False
     _cues: ClassVar[re.Pattern[str] | None] = None
+    # Every regex ``find`` may run. When a prefilter proves all of them absent, detection skips the
+    # recognizer, so a subclass whose ``find`` uses other expressions must list them in ``patterns`` too.
+    regexes: ClassVar[frozenset[re.Pattern[str]]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         cls._cues = cue_regex(cls.context + cls.anti_context)
+        cls.regexes = frozenset(p.regex for p in cls.patterns)
+
+    def ruled_out(self, scan: Scan) -> bool:
+        """True when none of this recognizer's expressions can match ``scan.text``: no need to call ``find``."""
+        return bool(self.regexes) and self.regexes <= scan.impossible
 
     def validate(self, value: str, pattern: Pattern, ctx: Context) -> float | None:
-        """Return the score for ``value`` before context adjustment, or ``None`` to reject it."""
+        """Return the score for ``value`` before context adjustment, or ``None`` to reject it.
+
+        ``ctx`` is the real context only in recognizers that set ``context_in_validate``.
+        """
         return pattern.score
 
     def score_match(self, match: re.Match[str], pattern: Pattern, ctx: Context) -> float | None:
@@ -189,6 +209,18 @@ class Recognizer:
                 for match in scan.matches(pattern.regex):
                     yield from self._score(scan, pattern, match)
 
+    def _context_and_score(
+        self, scan: Scan, pattern: Pattern, match: re.Match[str]
+    ) -> tuple[Context, float | None]:
+        start, end = match.span()
+        if self.context_in_validate:
+            ctx = self.context_at(scan, start, end)
+            return ctx, self.score_match(match, pattern, ctx)
+        score = self.score_match(match, pattern, NO_CONTEXT)
+        if score is None:
+            return NO_CONTEXT, None
+        return self.context_at(scan, start, end), score
+
     def context_at(self, scan: Scan, start: int, end: int) -> Context:
         """:func:`find_context` for this recognizer's words, skipped when no cue word is anywhere near."""
         cues = self._cues
@@ -200,9 +232,7 @@ class Recognizer:
         )
 
     def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Iterator[Span]:
-        start, end = match.span()
-        ctx = self.context_at(scan, start, end)
-        score = self.score_match(match, pattern, ctx)
+        ctx, score = self._context_and_score(scan, pattern, match)
         if score is None:
             return
         if ctx.positive:

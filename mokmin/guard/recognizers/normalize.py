@@ -7,6 +7,9 @@ therefore not used.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u2500"
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -21,21 +24,41 @@ def _build_table() -> dict[int, int]:
     for ch in _SPACES:
         table[ord(ch)] = ord(" ")
     table[ord("\t")] = ord(" ")
-    for code in range(0xD800, 0xE000):  # lone surrogates (from bad decoding) break Kiwi's UTF-8 encoding
+    for code in range(0xD800, 0xE000):  # lone surrogates (from bad decoding) break UTF-8 encoding
         table[code] = 0xFFFD
+    # ٣, ३, 𝟑 …: every decimal digit is a digit. All of Unicode's sit below U+20000.
+    beyond_ascii = "".join(map(chr, range(0x80, 0xD800))) + "".join(map(chr, range(0xE000, 0x20000)))
+    for match in re.finditer(r"\d", beyond_ascii):
+        table.setdefault(ord(match.group(0)), ord("0") + unicodedata.decimal(match.group(0)))
     return table
 
 
-_TABLE = _build_table()
-# One C-speed search decides whether the (slow, per-character) translation is needed at all.
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_TABLE)) + "]")
+def _ranges(codes: list[int]) -> Iterator[str]:
+    """``a-z``-style class items for sorted code points (a class of 2,800 single characters compiles slowly)."""
+    start = prev = codes[0]
+    for code in [*codes[1:], -1]:
+        if code != prev + 1:
+            yield re.escape(chr(start)) + ("" if prev == start else "-" + re.escape(chr(prev)))
+            start = code
+        prev = code
+
+
+@cache
+def _folding() -> tuple[dict[int, int], re.Pattern[str]]:
+    """The translation table and one search that says whether it is needed (built on first use: ~20 ms)."""
+    table = _build_table()
+    return table, re.compile("[" + "".join(_ranges(sorted(table))) + "]")
 
 
 def fold(text: str) -> str:
-    """Fold full-width ASCII, Unicode dashes and odd spaces; ``len(fold(t)) == len(t)`` always."""
-    if _FOLDABLE.search(text) is None:
+    """Fold full-width ASCII, other digits, Unicode dashes and odd spaces; ``len(fold(t)) == len(t)`` always.
+
+    After folding, ``\\d`` and ``[0-9]`` match the same characters, which the prefilter relies on.
+    """
+    table, foldable = _folding()
+    if foldable.search(text) is None:
         return text
-    return text.translate(_TABLE)
+    return text.translate(table)
 
 
 def digits(text: str) -> str:

@@ -1,8 +1,8 @@
 """성명 (PERSON): Korean names next to a title, honorific or role word, and English names after titles (§14).
 
-Regular expressions find a surname-led candidate beside a cue; Kiwi (lazily built, shared) then rejects
-common nouns that merely start with a surname syllable (안전 팀장, 고객님) and fixes the name's end when a
-role word precedes it (신청인 김영희가 → 김영희). Masked names (김○○, 홍OO, 김모 씨) are left alone.
+Regular expressions find a surname-led candidate beside a cue; a lookup in the Korean analyser's dictionary
+(:mod:`lexicon`) then rejects ordinary words that merely start with a surname syllable (안전 팀장, 연락처) and
+fixes the name's end when a particle follows (신청인 김영희가 → 김영희). Masked names (김○○, 홍OO, 김모 씨) are left alone.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mokmin.guard.recognizers import kiwi
+from mokmin.guard.recognizers import lexicon
 from mokmin.guard.recognizers.base import Context, Pattern, Recognizer, Scan
 from mokmin.guard.recognizers.gazetteer import CITIES, COUNTIES, DISTRICTS, SIDO, alternation
 from mokmin.guard.recognizers.normalize import words
@@ -71,7 +71,6 @@ _ORG_SUFFIX = words(
     팀 과 실 국 부 처 청 단 소 계 회 센터 원 관 구 시 군 동
     """
 )
-_NAME_TAGS = ("NNP", "NNG", "NNB", "NP", "XPN", "UN", "SH", "XR")
 
 _HANGUL = re.compile("[가-힣]")
 # Lazy given names: the shortest name that a cue follows ("이정란님께서" → 이정란 + 님, not 이정란님 + 께서).
@@ -116,36 +115,28 @@ _LIST_ITEM = re.compile("[가-힣]{2,5}")
 _EN_NOT_NAMES = frozenset({"Sir", "Madam", "Seoul", "Korea", "President", "Minister", "General"})
 
 
-def _kiwi_verdict(text: str, start: int, end: int) -> tuple[bool, int]:
-    """(looks like a name, Kiwi's end of the name) for the candidate ``text[start:end]``."""
-    lo = max(0, start - 8)
-    tokens = [t for t in kiwi.tokenize(text[lo : min(len(text), end + 6)])]
-    inside = [t for t in tokens if t.start + lo < end and t.end + lo > start]
-    if not inside or inside[0].start + lo != start or not inside[0].tag.startswith(_NAME_TAGS):
-        return False, end
-    first = inside[0]
-    if first.tag != "NNP" and first.end + lo == end:
-        return (
-            False,
-            end,
-        )  # one dictionary noun (안전, 고객, 시스템) that happens to start with a surname syllable
-    if first.tag != "NNP" and first.end - first.start >= 2 and len(inside) > 1:
-        second = inside[1]
-        if second.tag.startswith("NN") and second.end - second.start >= 2:
-            return False, end  # two dictionary nouns: 민원여권(과), 도시계획
-    rest = text[first.end + lo : end]
-    if first.tag != "NNP" and first.end - first.start >= 2 and rest in _ORG_SUFFIX:
-        return False, end  # 민원팀, 정보과
-    name_end = start
-    for tok in inside:
-        if not tok.tag.startswith(_NAME_TAGS) or tok.tag == "NNB":
-            break
-        name_end = tok.end + lo
-    return True, name_end
+def _is_word(name: str) -> bool:
+    """An ordinary word (안전, 연락처), two of them (도시계획) or a word with an organisational suffix (민원팀)."""
+    words = lexicon.common_words()
+    if name in words:
+        return True
+    head, tail = name[:2], name[2:]
+    return bool(tail) and head in words and (tail in words or tail in _ORG_SUFFIX)
 
 
-def _needs_kiwi(name: str, cue: str) -> bool:
-    """Kiwi is only consulted when the shape is ambiguous: a plain three-syllable name before a title is not."""
+def _name_end(text: str, start: int, end: int) -> int:
+    """Where a name found after a role word ends: before a particle (김영희가 → 김영희).
+
+    A three-syllable candidate keeps its last syllable unless a space follows (참석자 장민은, but 대상자
+    공유의 주민번호): names ending in 은, 도, 이 … are common.
+    """
+    name = text[start:end]
+    particle = len(name) >= 3 and name[-1] in _PARTICLES and name[:2] not in COMPOUND_SURNAMES
+    return end - 1 if particle and (len(name) >= 4 or text[end : end + 1] == " ") else end
+
+
+def _ambiguous(name: str, cue: str) -> bool:
+    """Whether the dictionary must be asked: a plain three-syllable name before a strong title needs no check."""
     if len(name) != 3 or name[:2] in COMPOUND_SURNAMES or name[-1] in _PARTICLES:
         return True
     if name[-1] in _ORG_SUFFIX or name[1:] in STOPWORDS or name[:2] in STOPWORDS:
@@ -154,7 +145,7 @@ def _needs_kiwi(name: str, cue: str) -> bool:
 
 
 def _may_hold_name(candidate: str) -> bool:
-    """Whether any prefix of ``candidate`` (the only names Kiwi can return for it) passes :func:`plausible`."""
+    """Whether any prefix of ``candidate`` (the only names :func:`_name_end` can return for it) passes :func:`plausible`."""
     return any(plausible(candidate[:size]) for size in range(len(candidate), 1, -1))
 
 
@@ -192,16 +183,16 @@ class PersonRecognizer(Recognizer):
                 yield from self._english(scan, pattern)
         if _HANGUL.search(text) is None:
             return
-        # A name already found with a strong cue ("담당 김영희 주무관") needs no second opinion from Kiwi
+        # A name already found with a strong cue ("담당 김영희 주무관") needs no second opinion
         # when a role word also precedes it: that span would lose to the cue's anyway.
         settled: dict[int, int] = {}
-        for match in scan.matches(cue_after.regex):
+        for match in scan.matches(cue_after.regex) if scan.passes(cue_after) else ():
             for span in self._cue_after(text, match, cue_after):
                 if span.score >= role_before.score:
                     settled[span.start] = max(span.end, settled.get(span.start, 0))
                 yield span
         # Lists may run into the next role word ("박지성, 신청인 김영희가"): resume after each role.
-        pos = 0
+        pos = 0 if scan.passes(role_before) else len(text) + 1
         while (role := role_before.regex.search(text, pos)) is not None:
             yield from self._role_before(text, role, role_before, settled)
             pos = role.end("role")
@@ -220,16 +211,15 @@ class PersonRecognizer(Recognizer):
             return
         if not plausible(name):
             return
-        if _needs_kiwi(name, cue):
-            ok, _ = _kiwi_verdict(text, start, end)
-            if not ok:
-                return
+        if _ambiguous(name, cue) and _is_word(name):
+            return
         score = pattern.score if cue in STRONG_TITLES or cue in HONORIFICS else 0.7
         yield Span(self.type, start, end, score, self.name)
 
     def _self_intro(self, text: str, match: re.Match[str], pattern: Pattern) -> Iterator[Span]:
         start, end = match.span("name")
-        if plausible(match.group("name")) and _kiwi_verdict(text, start, end)[0]:
+        name = match.group("name")
+        if plausible(name) and not _is_word(name):
             yield Span(self.type, start, end, pattern.score, self.name)
 
     def _role_before(
@@ -240,10 +230,10 @@ class PersonRecognizer(Recognizer):
             start = base + part.start()
             candidate = part.group(0)
             if settled.get(start, 0) >= start + len(candidate) or not _may_hold_name(candidate):
-                continue  # Kiwi could only confirm a span that cannot win, or find none at all
-            ok, name_end = _kiwi_verdict(text, start, start + len(candidate))
+                continue  # the check could only confirm a span that cannot win, or find none at all
+            name_end = _name_end(text, start, start + len(candidate))
             name = text[start:name_end]
-            if not ok or not plausible(name):
+            if not plausible(name) or _is_word(name):
                 continue
             yield Span(self.type, start, name_end, pattern.score, self.name)
 

@@ -6,6 +6,10 @@ line in ``_BUILTINS`` (or a call to :func:`register` from a plugin). Nothing els
 
 from __future__ import annotations
 
+import re
+import threading
+
+from mokmin.guard.recognizers import prefilter
 from mokmin.guard.recognizers.address import AddressRecognizer
 from mokmin.guard.recognizers.bank_account import BankAccountRecognizer
 from mokmin.guard.recognizers.base import Recognizer
@@ -42,15 +46,44 @@ _BUILTINS: tuple[type[Recognizer], ...] = (
 )
 
 _REGISTRY: dict[str, Recognizer] = {}
+_NOTHING: frozenset[re.Pattern[str]] = frozenset()
+_prefilter_lock = threading.Lock()
+_prefilter: prefilter.Prefilter | None = None
+_prefilter_built = False
 
 
 def register(recognizer: Recognizer) -> None:
     """Add (or replace, by name) a recognizer; it runs in every later :func:`mokmin.guard.detect` call."""
     _REGISTRY[recognizer.name] = recognizer
+    _forget_prefilter()
 
 
 def unregister(name: str) -> None:
     _REGISTRY.pop(name, None)
+    _forget_prefilter()
+
+
+def _forget_prefilter() -> None:
+    global _prefilter, _prefilter_built
+    with _prefilter_lock:
+        _prefilter, _prefilter_built = None, False
+
+
+def warm() -> None:
+    """Build the prefilter for the registered patterns now (about a second), rather than on first use."""
+    global _prefilter, _prefilter_built
+    if not _prefilter_built:
+        with _prefilter_lock:
+            if not _prefilter_built:
+                regexes = [p.regex for r in _REGISTRY.values() for p in r.patterns]
+                _prefilter, _prefilter_built = prefilter.build(regexes), True
+
+
+def impossible_patterns(text: str) -> frozenset[re.Pattern[str]]:
+    """Registered patterns proved not to match ``text`` (already folded) in one pass (none without Hyperscan)."""
+    warm()
+    current = _prefilter
+    return current.impossible(text) if current is not None else _NOTHING
 
 
 def recognizers(types: frozenset[PiiType] | None = None) -> list[Recognizer]:

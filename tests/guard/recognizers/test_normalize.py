@@ -1,3 +1,5 @@
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,9 +35,16 @@ def test_lower_ascii_lowers_exactly_the_ascii_letters(text: str) -> None:
 
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
 def test_fold_fast_path_equals_the_full_translation(text: str) -> None:
-    from mokmin.guard.recognizers.normalize import _TABLE
+    from mokmin.guard.recognizers.normalize import _folding
 
-    assert fold(text) == text.translate(_TABLE)
+    assert fold(text) == text.translate(_folding()[0])
+
+
+@given(st.text(alphabet=st.characters(codec=None, categories=("Nd",)), min_size=1))
+def test_every_unicode_digit_folds_to_its_ascii_digit(text: str) -> None:
+    folded = fold(text)
+    assert folded.isascii() and folded.isdigit()
+    assert [int(c) for c in folded] == [unicodedata.decimal(c) for c in text]
 
 
 def test_lone_surrogates_survive_lowering() -> None:

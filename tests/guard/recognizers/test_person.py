@@ -57,3 +57,24 @@ def test_later_mentions_are_masked_too() -> None:
 )
 def test_hard_negatives(text: str) -> None:
     assert found(text, "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "담당자 확인 후 처리",
+        "신청인 본인이 직접 제출",
+        "담당자 부재중 연락 바람",
+        "참석자 수 확인",
+        "대상자 선정 기준",
+        "민원인 요구사항 정리",
+        "운전자 과실 여부",
+    ],
+)
+def test_ordinary_words_after_role_words_are_not_names(text: str) -> None:
+    assert found(text, "PERSON") == []
+
+
+def test_a_particle_after_a_listed_name_is_not_part_of_it() -> None:
+    assert found("대상자 홍길동이 제출", "PERSON") == ["홍길동"]
+    assert found("참석자: 장민은, 김철수", "PERSON") == ["장민은", "김철수"]
