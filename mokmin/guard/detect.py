@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from mokmin.core.errors import Unavailable
 from mokmin.guard.recognizers import lexicon, registry
-from mokmin.guard.recognizers.base import Scan
+from mokmin.guard.recognizers.base import Recognizer, Scan
 from mokmin.guard.recognizers.normalize import fold
 from mokmin.guard.recognizers.person import STOPWORDS
 from mokmin.guard.spans import PiiType, Span, resolve_overlaps
@@ -90,27 +90,32 @@ def _chunks(length: int) -> Iterable[tuple[int, int, int, int]]:
 def _detect(text: str, wanted: frozenset[PiiType] | None, threshold: float, deadline: float) -> list[Span]:
     folded = fold(text)
     active = registry.recognizers(wanted)
-    candidates: set[Span] = set()
-    for scan_start, scan_end, keep_start, keep_end in _chunks(len(folded)):
-        chunk = folded[scan_start:scan_end] if scan_end - scan_start < len(folded) else folded
-        scan = Scan(chunk, impossible=registry.impossible_patterns(chunk))
-        for recognizer in active:
-            if recognizer.ruled_out(scan):
-                continue
-            _check(deadline)
-            for span in recognizer.find(scan):
-                if span.score < threshold:
-                    continue
-                if scan_start == 0 and keep_end == len(folded):
-                    candidates.add(span)  # the whole text in one chunk: offsets are already final
-                elif keep_start <= span.start + scan_start < keep_end:
+    if len(folded) <= CHUNK_CHARS + OVERLAP_CHARS:
+        candidates = _find(folded, active, threshold, deadline)  # one chunk: offsets are already final
+    else:
+        candidates = []
+        for scan_start, scan_end, keep_start, keep_end in _chunks(len(folded)):
+            for span in _find(folded[scan_start:scan_end], active, threshold, deadline):
+                if keep_start <= span.start + scan_start < keep_end:
                     start, end = span.start + scan_start, span.end + scan_start
-                    candidates.add(Span(span.type, start, end, span.score, span.recognizer))
+                    candidates.append(Span(span.type, start, end, span.score, span.recognizer))
     _check(deadline)
     spans = resolve_overlaps(candidates)
     if spans and (wanted is None or PiiType.PERSON in wanted):
         spans = _propagate_names(folded, spans, deadline)
     return spans
+
+
+def _find(chunk: str, active: list[Recognizer], threshold: float, deadline: float) -> list[Span]:
+    """Every recognizer's candidates at or above ``threshold`` in one chunk (offsets into the chunk)."""
+    scan = Scan(chunk, impossible=registry.impossible_patterns(chunk))
+    found: list[Span] = []
+    for recognizer in active:
+        if recognizer.ruled_out(scan):
+            continue
+        _check(deadline)
+        found.extend(span for span in recognizer.find(scan) if span.score >= threshold)
+    return found
 
 
 _NAME_FOLLOW_OK = set("은는이가을를의와과도께에님씨로랑")

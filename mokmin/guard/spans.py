@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class PiiType(StrEnum):
@@ -55,19 +55,27 @@ TYPE_PRIORITY: dict[PiiType, int] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """One finding: ``text[start:end]`` is personal data of ``type`` with confidence ``score`` (0–1)."""
-
+class _SpanFields(NamedTuple):
     type: PiiType
     start: int
     end: int
     score: float
     recognizer: str
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < self.end:
-            raise ValueError(f"bad span offsets {self.start}..{self.end}")
+
+class Span(_SpanFields):
+    """One finding: ``text[start:end]`` is personal data of ``type`` with confidence ``score`` (0–1).
+
+    An immutable tuple underneath: detection makes thousands per megabyte, and a tuple is built several
+    times faster than a frozen dataclass.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, type: PiiType, start: int, end: int, score: float, recognizer: str) -> Span:
+        if not 0 <= start < end:
+            raise ValueError(f"bad span offsets {start}..{end}")
+        return tuple.__new__(cls, (type, start, end, score, recognizer))
 
     @property
     def length(self) -> int:

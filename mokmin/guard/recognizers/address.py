@@ -77,6 +77,17 @@ class AddressRecognizer(Recognizer):
     context_boost = 0.4
     triggers = ("로", "길", "동", "리", "가", "-ro", "-gil", "-daero")
 
+    def _candidates(self, scan: Scan) -> Iterator[Span]:
+        if not self.applies(scan.text):
+            return
+        korean, english = self.patterns
+        if scan.passes(korean):
+            for match in _by_line(scan.text):
+                yield from self._score(scan, korean, match)
+        if scan.passes(english):
+            for match in scan.matches(english.regex):
+                yield from self._score(scan, english, match)
+
     def score_match(self, match: re.Match[str], pattern: Pattern, ctx: Context) -> float | None:
         if pattern.name == "english":
             return pattern.score
@@ -88,7 +99,7 @@ class AddressRecognizer(Recognizer):
 
     def find(self, scan: Scan) -> Iterator[Span]:
         text = scan.text
-        for span in super().find(scan):
+        for span in self._candidates(scan):
             if _COUNT_AFTER.match(text, span.end) and not text[span.start : span.end].endswith(
                 ("호", "층", ")")
             ):
@@ -97,3 +108,20 @@ class AddressRecognizer(Recognizer):
             while end > span.start and text[end - 1] in " ,":
                 end -= 1
             yield Span(span.type, span.start, end, span.score, span.recognizer)
+
+
+def _by_line(text: str) -> Iterator[re.Match[str]]:
+    """``_KOREAN.finditer(text)``, run only over the lines that hold a building or lot number.
+
+    No part of the pattern matches a line break, so a match lies within one line; scanning a line with
+    ``pos``/``endpos`` is exact (the lookbehind still sees the character before the line, and the end of the
+    line reads as a non-digit, as the line break does). In a long document most lines hold no address.
+    """
+    done = -1
+    for core in _KOREAN_GATE.finditer(text):
+        if core.start() < done:
+            continue
+        start = text.rfind("\n", 0, core.start()) + 1
+        end = text.find("\n", core.end())
+        done = end = len(text) if end < 0 else end
+        yield from _KOREAN.finditer(text, start, end)

@@ -91,9 +91,13 @@ _ENGLISH = re.compile(
     rf"(?<![A-Za-z]){_EN_TITLES}"
     r"\.? (?P<name>[A-Z][a-z]+(?:-[a-z]+)?(?: [A-Z][a-z]+(?:-[a-z]+)?){0,2})"
 )
-_EN_SURNAMES = (
-    "Kim|Lee|Park|Choi|Jung|Jeong|Kang|Cho|Jo|Yoon|Yun|Jang|Lim|Im|Han|Oh|Seo|Shin|Kwon|Hwang|Ahn|Song|Yoo|Ryu|"
-    "Hong|Jeon|Ko|Go|Moon|Yang|Son|Bae|Baek|Heo|Nam|Shim|Noh|Ha|Kwak|Sung|Cha|Joo|Woo|Koo|Min|Jin|Na|Ji|Um|Chae"
+_EN_SURNAMES = alternation(
+    words(
+        """
+        Kim Lee Park Choi Jung Jeong Kang Cho Jo Yoon Yun Jang Lim Im Han Oh Seo Shin Kwon Hwang Ahn Song Yoo Ryu
+        Hong Jeon Ko Go Moon Yang Son Bae Baek Heo Nam Shim Noh Ha Kwak Sung Cha Joo Woo Koo Min Jin Na Ji Um Chae
+        """
+    )
 )
 _EN_KOREAN = re.compile(
     rf"(?<![A-Za-z])(?:(?:{_EN_SURNAMES}) [A-Z][a-z]+-[a-z]+|[A-Z][a-z]+-[a-z]+ (?:{_EN_SURNAMES}))(?![A-Za-z])"

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 _LOOKAROUND = ("(?<!", "(?<=", "(?!", "(?=")
 _UNSAFE_ESCAPES = frozenset("wWbBAZzDSGpPNuUx0123456789")
-_NOTHING: frozenset[re.Pattern[str]] = frozenset()
+_NOTHING: frozenset[int] = frozenset()
 
 
 def superset_expression(regex: re.Pattern[str]) -> str | None:
@@ -127,7 +127,7 @@ class Prefilter:
             ]
             self.regexes = [r for r, _ in kept]
             expressions = [e for _, e in kept]
-        self.covered = frozenset(self.regexes)
+        self.covered = frozenset(map(id, self.regexes))  # id()s: hashing a compiled pattern is slow
         self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         if expressions:
             self._db.compile(
@@ -138,8 +138,8 @@ class Prefilter:
             )
         self._local = threading.local()
 
-    def impossible(self, folded: str) -> frozenset[re.Pattern[str]]:
-        """The patterns that certainly do not match ``folded`` (a text after :func:`~normalize.fold`)."""
+    def impossible(self, folded: str) -> frozenset[int]:
+        """id()s of the patterns that certainly do not match ``folded`` (a text after :func:`~normalize.fold`)."""
         if not self.regexes:
             return _NOTHING
         try:
@@ -149,7 +149,7 @@ class Prefilter:
         found: list[int] = []
         self._db.scan(data, match_event_handler=_collect, context=found, scratch=self._scratch())
         regexes = self.regexes
-        return self.covered.difference([regexes[i] for i in found])
+        return self.covered.difference([id(regexes[i]) for i in found])
 
     def _scratch(self) -> Any:
         scratch = getattr(self._local, "scratch", None)

@@ -6,7 +6,6 @@ line in ``_BUILTINS`` (or a call to :func:`register` from a plugin). Nothing els
 
 from __future__ import annotations
 
-import re
 import threading
 
 from mokmin.guard.recognizers import prefilter
@@ -46,7 +45,7 @@ _BUILTINS: tuple[type[Recognizer], ...] = (
 )
 
 _REGISTRY: dict[str, Recognizer] = {}
-_NOTHING: frozenset[re.Pattern[str]] = frozenset()
+_NOTHING: frozenset[int] = frozenset()
 _prefilter_lock = threading.Lock()
 _prefilter: prefilter.Prefilter | None = None
 _prefilter_built = False
@@ -79,16 +78,19 @@ def warm() -> None:
                 _prefilter, _prefilter_built = prefilter.build(regexes), True
 
 
-def impossible_patterns(text: str) -> frozenset[re.Pattern[str]]:
+def impossible_patterns(text: str) -> frozenset[int]:
     """Registered patterns proved not to match ``text`` (already folded) in one pass (none without Hyperscan)."""
-    warm()
+    if not _prefilter_built:
+        warm()
     current = _prefilter
     return current.impossible(text) if current is not None else _NOTHING
 
 
 def recognizers(types: frozenset[PiiType] | None = None) -> list[Recognizer]:
     """Registered recognizers, optionally only those emitting one of ``types``."""
-    return [r for r in _REGISTRY.values() if types is None or r.type in types]
+    if types is None:
+        return list(_REGISTRY.values())
+    return [r for r in _REGISTRY.values() if r.type in types]
 
 
 for _cls in _BUILTINS:

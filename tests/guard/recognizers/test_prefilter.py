@@ -24,7 +24,7 @@ def _prefiltered(text: str) -> Scan:
 def test_every_builtin_pattern_is_covered() -> None:
     registry.warm()
     assert registry._prefilter is not None
-    assert registry._prefilter.covered == {p.regex for r in recognizers() for p in r.patterns}
+    assert registry._prefilter.covered == {id(p.regex) for r in recognizers() for p in r.patterns}
 
 
 def test_prefilter_never_hides_a_finding() -> None:
@@ -42,8 +42,8 @@ def test_prefilter_never_hides_a_finding_on_soup(text: str) -> None:
 def test_prefilter_rules_out_most_patterns_of_an_ordinary_text() -> None:
     text = "전화 010-1234-5678로 문의 바랍니다."
     impossible = registry.impossible_patterns(text)
-    runnable = registry._prefilter.covered - impossible if registry._prefilter else set()
-    assert any(r.search(text) for r in runnable)
+    runnable = [p.regex for r in recognizers() for p in r.patterns if id(p.regex) not in impossible]
+    assert any(regex.search(text) for regex in runnable)
     assert len(impossible) > len(runnable)
 
 
