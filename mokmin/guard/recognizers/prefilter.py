@@ -70,6 +70,7 @@ def superset_expression(regex: re.Pattern[str]) -> str | None:
             end = _group_end(pattern, i)
             if end < 0:
                 return None
+            out.append(_boundary(pattern, i, end))
             i = end + 1
         elif pattern.startswith("(?P<", i):
             out.append("(?:")
@@ -80,6 +81,40 @@ def superset_expression(regex: re.Pattern[str]) -> str | None:
             out.append(char)
             i += 1
     return "".join(out)
+
+
+def _boundary(pattern: str, start: int, end: int) -> str:
+    """What replaces the lookaround ``pattern[start:end + 1]``: usually nothing, which allows more.
+
+    A "no such character before" at the very start, or "no such character after" at the very end, says the
+    same as "start of text or another character" (``(?:^|[^0-9])``): kept that way it is exact rather than
+    wider, so "13 digits" no longer counts as "10 digits somewhere" and fewer recognizers run for nothing.
+    """
+    inner = pattern[start + 4 : end] if pattern.startswith("(?<!", start) else pattern[start + 3 : end]
+    leading = start == 0 and pattern.startswith("(?<!", start)
+    trailing = end == len(pattern) - 1 and pattern.startswith("(?!", start)
+    if not (leading or trailing) or not _single_class(inner):
+        return ""
+    translated = superset_expression(re.compile(inner))
+    if translated is None or not translated.startswith("[") or translated.startswith("[^"):
+        return ""
+    negated = "[^" + translated[1:]
+    return f"(?:^|{negated})" if leading else f"(?:{negated}|$)"
+
+
+def _single_class(text: str) -> bool:
+    """``text`` is exactly one ``[...]`` character class."""
+    if not text.startswith("[") or text.startswith("[^"):
+        return False
+    i = 2 if text.startswith("[]") else 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "]":
+            return i == len(text) - 1
+        i += 1
+    return False
 
 
 def _group_end(pattern: str, start: int) -> int:
