@@ -8,6 +8,7 @@ raised and callers must refuse to send the text anywhere.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 
@@ -118,6 +119,8 @@ def _find(chunk: str, active: list[Recognizer], threshold: float, deadline: floa
     return found
 
 
+FEW_NAMES = 8
+_HANGUL_WORD = re.compile("(?<![가-힣])[가-힣]{2,5}")
 _NAME_FOLLOW_OK = set("은는이가을를의와과도께에님씨로랑")
 
 
@@ -130,7 +133,13 @@ def _is_mention(text: str, name: str, start: int) -> bool:
 
 
 def _korean_mentions(text: str, names: set[str], deadline: float) -> Iterable[tuple[int, str]]:
-    """Places where a Hangul word starts with one of ``names`` (particles may follow); the longest name wins."""
+    """Places where a Hangul word starts with one of ``names`` (particles may follow); the longest name wins.
+
+    A few names (the usual case) are looked up with ``str.find``; many names in a long text with one pass over
+    its Hangul words instead, so the work stays linear in the text.
+    """
+    if len(names) > FEW_NAMES:
+        return _mentions_by_word(text, names, deadline)
     longest: dict[int, str] = {}
     for name in sorted(names):
         _check(deadline)
@@ -142,6 +151,17 @@ def _korean_mentions(text: str, names: set[str], deadline: float) -> Iterable[tu
                 longest[start] = name
             start = text.find(name, start + 1)
     return sorted(longest.items())
+
+
+def _mentions_by_word(text: str, names: set[str], deadline: float) -> Iterable[tuple[int, str]]:
+    for count, match in enumerate(_HANGUL_WORD.finditer(text)):
+        if count % 65_536 == 0:
+            _check(deadline)
+        word = match.group(0)
+        for size in range(len(word), 1, -1):
+            if word[:size] in names:
+                yield match.start(), word[:size]
+                break
 
 
 def _english_mentions(text: str, names: set[str], deadline: float) -> Iterable[tuple[int, str]]:

@@ -61,9 +61,12 @@ def fold(text: str) -> str:
     return text.translate(table)
 
 
+_NOT_DIGITS = re.compile("[^0-9]+")
+
+
 def digits(text: str) -> str:
     """Only the ASCII digits of ``text`` (after folding), for checksums."""
-    return "".join(ch for ch in text if "0" <= ch <= "9")
+    return _NOT_DIGITS.sub("", text)
 
 
 def lower_ascii(text: str) -> str:
