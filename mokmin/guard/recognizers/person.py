@@ -30,6 +30,10 @@ STRONG_TITLES = words(
     """
 )
 HONORIFICS = ("씨", "님", "귀하", "여사", "선생", "께서", "드림", "올림", "배상")
+# Cues that only ever follow a person's name: what precedes them is a name even if it is also a word (방미 씨).
+NAME_ONLY_CUES = frozenset(("씨", "귀하", "여사"))
+# Letter closings sign a name when they end a line that starts with it (문우 드림); "전달 드림" is a phrase.
+CLOSINGS = frozenset(("드림", "올림", "배상"))
 WEAK_TITLES = words(
     """
     시장 의장 위원 대표 원장 소장 회장 관장 단장 이장 통장 반장 군 양
@@ -131,12 +135,13 @@ def _is_word(name: str) -> bool:
 def _name_end(text: str, start: int, end: int) -> int:
     """Where a name found after a role word ends: before a particle (김영희가 → 김영희).
 
-    A three-syllable candidate keeps its last syllable unless a space follows (참석자 장민은, but 대상자
-    공유의 주민번호): names ending in 은, 도, 이 … are common.
+    A three-syllable candidate keeps its last syllable unless the sentence goes on after a space (대상자
+    공유의 주민번호, but 보호자: 안채은 (연락처 …): names ending in 은, 도, 이 … are common.
     """
     name = text[start:end]
     particle = len(name) >= 3 and name[-1] in _PARTICLES and name[:2] not in COMPOUND_SURNAMES
-    return end - 1 if particle and (len(name) >= 4 or text[end : end + 1] == " ") else end
+    sentence_goes_on = text[end : end + 1] == " " and "가" <= text[end + 1 : end + 2] <= "힣"
+    return end - 1 if particle and (len(name) >= 4 or sentence_goes_on) else end
 
 
 def _ambiguous(name: str, cue: str) -> bool:
@@ -215,7 +220,8 @@ class PersonRecognizer(Recognizer):
             return
         if not plausible(name):
             return
-        if _ambiguous(name, cue) and _is_word(name):
+        signed = cue in CLOSINGS and _starts_line(text, start)
+        if cue not in NAME_ONLY_CUES and not signed and _ambiguous(name, cue) and _is_word(name):
             return
         score = pattern.score if cue in STRONG_TITLES or cue in HONORIFICS else 0.7
         yield Span(self.type, start, end, score, self.name)
@@ -252,6 +258,12 @@ class PersonRecognizer(Recognizer):
 
     def validate(self, value: str, pattern: Pattern, ctx: Context) -> float | None:
         return pattern.score
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    """Only spaces, dashes or bullets between the start of the line and ``pos``."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip(" -–·•*")
 
 
 def _followed_by_hangul(text: str, pos: int) -> bool:

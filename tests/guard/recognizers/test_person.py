@@ -78,3 +78,19 @@ def test_ordinary_words_after_role_words_are_not_names(text: str) -> None:
 def test_a_particle_after_a_listed_name_is_not_part_of_it() -> None:
     assert found("대상자 홍길동이 제출", "PERSON") == ["홍길동"]
     assert found("참석자: 장민은, 김철수", "PERSON") == ["장민은", "김철수"]
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("내용: 방미 씨는 집 앞에", ["방미"]),  # also a word, but only names take 씨
+        ("민원 회신드립니다.\n서민원 드림", ["서민원"]),  # a letter signed at the start of a line
+        ("보호자: 안채은 (연락처 010-1234-5678)", ["안채은"]),  # 은 is part of the name here
+    ],
+)
+def test_name_only_cues_override_the_word_list(text: str, names: list[str]) -> None:
+    assert found(text, "PERSON") == names
+
+
+def test_a_closing_inside_a_sentence_is_not_a_signature() -> None:
+    assert found("자료를 검토하여 전달 드림", "PERSON") == []
