@@ -127,11 +127,13 @@ def test_csrf_is_required(external: TestClient) -> None:
     assert _preview(external, "/drafts/new/letter/preview", FORM, csrf=False).status_code == 403
 
 
-def test_other_users_drafts_are_not_found(external: TestClient) -> None:
+def test_other_users_drafts_are_refused_as_in_the_studio(external: TestClient) -> None:
     draft_id = _new_draft(external)
     other = TestClient(external.app, base_url="http://127.0.0.1")
     sign_in(other, "welfare1")
-    assert _preview(other, f"/drafts/{draft_id}/preview", FORM).status_code == 404
+    refused = _preview(other, f"/drafts/{draft_id}/preview", FORM)
+    assert refused.status_code == 403 and "권한" in refused.json()["error"]
+    assert other.get(f"/drafts/{draft_id}", headers={"Accept": "application/json"}).status_code == 403
 
 
 def test_impossible_facts_are_left_to_generation(external: TestClient) -> None:

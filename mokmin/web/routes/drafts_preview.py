@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from mokmin.core.errors import MokminError, NotFound, PermissionDenied
+from mokmin.core.errors import MokminError
 from mokmin.core.i18n import Language
 from mokmin.core.levels import DataLevel, Locality
 from mokmin.core.models import User
@@ -207,13 +207,8 @@ def preview_draft(
 
 
 def _editable_plan(db: Session, user: User, draft_id: int) -> GenerationPlan:
-    """The draft's generation plan; another user's draft is simply not found (its existence is not told)."""
-    try:
-        return service.plan_generation(db, user, draft_id)
-    except PermissionDenied as exc:
-        if exc.message == "drafting.error.not_visible":
-            raise NotFound("drafting.error.not_found") from None
-        raise
+    """The draft's generation plan; another user's draft is refused as it is by the studio (403, same message)."""
+    return service.plan_generation(db, user, draft_id)
 
 
 def _rewrite_prompts(db: Session, user: User, draft_id: int, posted: dict[str, str]) -> list[tuple[str, str]]:
