@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mokmin.core.db import utcnow
@@ -45,9 +45,15 @@ def authenticate(db: Session, settings: Settings, username: str, password: str) 
 
 
 def start_web_session(db: Session, user: User, settings: Settings) -> str:
-    """Create a session row and return the cookie token (only its digest is stored)."""
+    """Create a session row and return the cookie token (only its digest is stored).
+
+    Every sign-in also deletes the sessions that have expired, so the table holds live sessions only and needs
+    no scheduled clean-up.
+    """
+    now = utcnow()
+    db.execute(delete(WebSession).where(WebSession.expires_at <= now))
     token = new_token()
-    expires = utcnow() + timedelta(hours=settings.session_hours)
+    expires = now + timedelta(hours=settings.session_hours)
     db.add(WebSession(token_hash=digest(token), user_id=user.id, expires_at=expires))
     db.flush()
     return token

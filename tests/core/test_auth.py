@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mokmin.core import auth, org
 from mokmin.core.db import utcnow
 from mokmin.core.errors import Locked, NotAuthenticated, ValidationFailed
-from mokmin.core.models import ApiKey, Role, User
+from mokmin.core.models import ApiKey, Role, User, WebSession
 from mokmin.core.security import digest
 from mokmin.core.settings import Settings
 
@@ -60,6 +61,19 @@ def test_web_session_round_trip(db: Session, settings: Settings, clerk: User) ->
     assert auth.user_for_session(db, token) is clerk
     auth.end_web_session(db, token)
     assert auth.user_for_session(db, token) is None
+
+
+def test_signing_in_removes_expired_sessions(db: Session, settings: Settings, clerk: User) -> None:
+    stale = auth.start_web_session(db, clerk, settings)
+    live = auth.start_web_session(db, clerk, settings)
+    row = db.scalar(select(WebSession).where(WebSession.token_hash == digest(stale)))
+    assert row is not None
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.flush()
+    auth.start_web_session(db, clerk, settings)
+    hashes = set(db.scalars(select(WebSession.token_hash)))
+    assert digest(stale) not in hashes and digest(live) in hashes
+    assert auth.user_for_session(db, live) is clerk
 
 
 def test_api_key_shown_once_and_stored_hashed(db: Session, clerk: User) -> None:
