@@ -127,6 +127,7 @@ def draft_with_model(kind: type[DocType], facts: DocFacts, *, notes: str, model:
     import anyio
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from mokmin.core import sealed
     from mokmin.core.db import make_engine, make_sessionmaker
     from mokmin.core.errors import MokminError
     from mokmin.core.settings import get_settings
@@ -135,6 +136,7 @@ def draft_with_model(kind: type[DocType], facts: DocFacts, *, notes: str, model:
     from mokmin.gateway.service import Gateway
 
     settings = get_settings()
+    sealed.configure(settings.secret_key)
     engine = make_engine(settings.database_url)
     gateway = Gateway(settings, make_sessionmaker(engine))
     caller = Caller(None, "cli", "admin", None, None)

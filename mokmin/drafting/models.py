@@ -6,6 +6,10 @@ whole structured draft and its Markdown, so any two versions can be compared and
 (one exception: consecutive autosaves by the same author refresh their own autosave version, so a page typing
 for an hour does not leave a thousand versions). ``draft_reviews`` records submit / approve / return with the
 reviewer's comment; the audit chain records the same steps tamper-evidently.
+
+Everything a person typed or a model wrote (title, facts, notes, version text and note, review comments,
+attached passages) may name a citizen, so it is sealed at rest (:mod:`mokmin.core.sealed`) and never queried
+in SQL; ids, statuses, options, model names and times stay plain for the queries that need them.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mokmin.core.db import Base, TimestampMixin, enum_values, utcnow
 from mokmin.core.models import Department, User
+from mokmin.core.sealed import SealedJSON, SealedText
 
 
 class DraftStatus(enum.StrEnum):
@@ -57,9 +62,9 @@ class DraftRecord(TimestampMixin, Base):
     )
     doc_type: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="ko")
-    title: Mapped[str] = mapped_column(String(200), default="")
-    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(SealedText, default="")
+    facts: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
+    notes: Mapped[str] = mapped_column(SealedText, default="")
     tone: Mapped[str] = mapped_column(String(16), default="formal")
     length: Mapped[str] = mapped_column(String(16), default="normal")
     status: Mapped[DraftStatus] = mapped_column(
@@ -90,10 +95,10 @@ class DraftVersion(Base):
         Enum(VersionKind, native_enum=False, length=16, values_callable=enum_values)
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(SealedText, default="")
     model: Mapped[str] = mapped_column(String(200), default="")
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    markdown: Mapped[str] = mapped_column(Text)
+    content: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
+    markdown: Mapped[str] = mapped_column(SealedText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     author: Mapped[User] = relationship()
@@ -111,7 +116,7 @@ class DraftReview(TimestampMixin, Base):
         Enum(ReviewAction, native_enum=False, length=16, values_callable=enum_values)
     )
     version: Mapped[int] = mapped_column(default=0)
-    comment: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(SealedText, default="")
     actor: Mapped[User] = relationship()
 
 
@@ -130,8 +135,8 @@ class DraftSource(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
     chunk_id: Mapped[int]
     document_id: Mapped[int]
-    reference: Mapped[str] = mapped_column(String(400))
-    text: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(SealedText)
+    text: Mapped[str] = mapped_column(SealedText)
     data_level: Mapped[str] = mapped_column(String(1), default="O")
     added_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
+from mokmin.core import sealed
 from mokmin.core.db import make_engine, make_sessionmaker
 from mokmin.core.settings import Settings, get_settings
 from mokmin.gateway import api as gateway_api
@@ -58,6 +59,7 @@ def create_app(
     ``session_factory`` lets tests run every request inside one rolled-back transaction.
     """
     settings = settings or get_settings()
+    sealed.configure(settings.secret_key)
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
         title="mokmin",

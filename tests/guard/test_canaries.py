@@ -4,8 +4,9 @@ error messages, or the external provider.
 A made-up citizen (name, resident registration number with a valid check digit, mobile number, e-mail)
 goes through sign-in, the chat page (preview, false-positive report, streamed answer) and the OpenAI-
 compatible ``/v1`` API (plain and streamed) to an external fake provider, plus the error paths (refused
-level, malformed request, failing upstream, bad scan request). Every logger runs at DEBUG, so SQL
-statements with their parameters and the OpenAI SDK's request dumps are captured too.
+level, malformed request, failing upstream, bad scan request), then writes a 민원 회신 in the drafting studio
+(refused facts, streamed generation through the same provider, autosave, save, submit for review). Every logger
+runs at DEBUG, so SQL statements with their parameters and the OpenAI SDK's request dumps are captured too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from mokmin.core.models import User
 from mokmin.core.settings import Settings
 from mokmin.gateway import catalog
 from tests.conftest import csrf_of, sign_in
+from tests.fixtures.drafting import LETTER
+from tests.fixtures.drafting_studio import form_fields, ndjson
 from tests.fixtures.fake_upstreams import FakeUpstream, fake_upstream, provider_config
 from tests.guard.ids import rrn
 
@@ -38,6 +41,14 @@ PROMPT = (
     f"회신문을 작성해 주세요. {NAME} 님은 3월 2일 방문 예정입니다."
 )
 VAULT_TABLES = {"guard_vault"}
+REPLY = "[개인_1] 님께 드리는 회신문 초안입니다."
+COMPLAINT = {
+    **LETTER,
+    "recipients": [f"{NAME} 님"],
+    "title": f"{NAME} 님 전입 신고 민원 처리 결과 알림",
+    "complaint_summary": f"{NAME} 님(주민등록번호 {RRN}, 연락처 {PHONE})의 전입 신고 처리 요청",
+}
+DRAFT_TABLES = {"drafts", "draft_versions", "draft_reviews"}
 
 
 def _leaks(value: str) -> list[str]:
@@ -69,6 +80,14 @@ def upstream() -> Iterator[FakeUpstream]:
         yield server
 
 
+def _unescaped(value: str) -> str:
+    """JSON stored as text (SQLite) may spell Korean as ``\\uXXXX``: compare it as the characters it holds."""
+    try:
+        return json.dumps(json.loads(value), ensure_ascii=False)
+    except ValueError:
+        return value
+
+
 def _dump_database(db: Session) -> dict[str, list[str]]:
     """Every text-like value of every table (the vault excepted), as strings, by table."""
     connection = db.connection()
@@ -84,6 +103,8 @@ def _dump_database(db: Session) -> dict[str, list[str]]:
                     cells.append(bytes(value).decode("utf-8", "ignore"))
                 elif isinstance(value, dict | list):
                     cells.append(json.dumps(value, ensure_ascii=False))
+                elif isinstance(value, str) and value[:1] in ("{", "["):
+                    cells.append(_unescaped(value))
                 elif value is not None:
                     cells.append(str(value))
         values[table] = cells
@@ -123,6 +144,42 @@ class Workflow:
             elif event["type"] == "delta":
                 self.answers.append(event["text"])
 
+    def studio(self, path: str, data: dict[str, Any]) -> Any:
+        """A studio form posted as the page's script posts it (NDJSON answers for generation)."""
+        token = csrf_of(self.client, path if path.startswith("/drafts/new/") else path.rsplit("/", 1)[0])
+        headers = {"accept": "application/x-ndjson"}
+        return self._keep(
+            self.client.post(
+                path, data={"csrf_token": token, **data}, headers=headers, follow_redirects=False
+            )
+        )
+
+    def draft(self) -> int:
+        """Write, edit and submit a reply to the citizen in the studio; the id of the draft."""
+        options = {"tone": "formal", "length": "normal", "notes": f"{NAME} 님 연락처 {PHONE}, {EMAIL}"}
+        refused = self.studio(
+            "/drafts/new/letter", {**form_fields({**COMPLAINT, "postcode": RRN}), **options}
+        )
+        assert refused.status_code == 422  # kept by _keep(): the error must not echo the canaries
+        events = ndjson(self.studio("/drafts/new/letter", {**form_fields(COMPLAINT), **options}).text)
+        self.errors.extend(event["message"] for event in events if event["type"] == "error")
+        assert events[-1]["type"] == "done", events[-1]
+        draft_id: int = events[-1]["draft"]
+        token = csrf_of(self.client, f"/drafts/{draft_id}")
+        typed = f"{NAME} 님(주민등록번호 {RRN})께 연락처 {PHONE}로 처리 결과를 알려 드립니다."
+        autosaved = self.client.post(
+            f"/drafts/{draft_id}/autosave",
+            json={"sections": {"main": typed}},
+            headers={"x-csrf-token": token},
+        )
+        assert self._keep(autosaved).status_code == 200
+        saved = self.studio(
+            f"/drafts/{draft_id}/save", {"section.main": typed, "note": f"{NAME} 님 요청 반영"}
+        )
+        submitted = self.studio(f"/drafts/{draft_id}/submit", {"comment": f"{NAME} 님 건 검토 바랍니다"})
+        assert saved.status_code == submitted.status_code == 303
+        return draft_id
+
 
 def _run(flow: Workflow, upstream: FakeUpstream) -> None:
     preview = flow.page("/chat/preview", {"model": "fake-gpt", "message": PROMPT}).json()
@@ -160,7 +217,7 @@ def test_canaries_never_leak(
     upstream: FakeUpstream,
 ) -> None:
     upstream.reset()
-    upstream.reply = "[개인_1] 님께 드리는 회신문 초안입니다."
+    upstream.reply = REPLY
     catalog.save(demo, provider_config(upstream, "openai", name="external-gpt", max_data_level="S"),
                  settings.secret_key.get_secret_value())  # fmt: skip
     user = demo.query(User).filter_by(username="press1").one()
@@ -172,12 +229,20 @@ def test_canaries_never_leak(
     try:
         _run(flow, upstream)
         sent = [json.dumps(r.body, ensure_ascii=False) for r in upstream.chat_requests()]
+        upstream.reset()  # the failures queued by _run's last steps
+        upstream.reply = REPLY
+        draft_id = flow.draft()
+        drafted = [json.dumps(r.body, ensure_ascii=False) for r in upstream.chat_requests()]
     finally:
         upstream.reset()
 
     # The provider got placeholders only, and the user got the name back.
     assert len(sent) >= 3 and all("[개인_1]" in body and not _leaks(body) for body in sent)
     assert sum(NAME in answer for answer in ["".join(flow.answers), *flow.answers]) >= 2
+    # The studio's prose came through the same provider, pseudonymised; the author sees the real text.
+    assert drafted and any("[개인_1]" in body for body in drafted) and not [b for b in drafted if _leaks(b)]
+    studio = client.get(f"/drafts/{draft_id}", headers={"accept": "text/html"}).text
+    assert NAME in studio and RRN in studio and PHONE in studio
     # Logs: SQL with parameters and the SDK's request dumps were captured, none with a canary.
     assert {r.name.split(".")[0] for r in every_log.records} >= {"sqlalchemy", "openai"}
     logged = [(r.name, r.getMessage() + (r.exc_text or "")) for r in every_log.records]
@@ -189,4 +254,5 @@ def test_canaries_never_leak(
     demo.expire_all()
     dump = _dump_database(demo)
     assert {"audit_events", "gateway_messages", "gateway_usage_events", "guard_policy_overrides"} <= set(dump)
+    assert all(dump[table] for table in DRAFT_TABLES)  # the draft, its versions and its review are there
     assert {table: _leaks(" ".join(cells)) for table, cells in dump.items() if _leaks(" ".join(cells))} == {}
