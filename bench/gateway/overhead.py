@@ -16,9 +16,11 @@ finished streams. "+p99" is the p99 added over calling the upstream directly at 
 streams: mokmin sends its first SSE event before it calls the upstream, so TTFB would flatter it).
 "CPU ms/req" is the server's own CPU time (user + system, from /proc) per answered request: it moves far less
 than RPS when other work shares the machine, and 1000 / CPU ms is the most one core could serve.
-mokmin reaches the upstream as an ``openai-compatible`` provider by default (its lean httpx client), since an
-on-premises server (vLLM, Ollama, llama.cpp) is the case this benchmark is about; ``--kind openai`` measures
-the official-SDK provider instead (same locality and data level, so only the client differs).
+mokmin reaches the upstream as an ``openai-compatible`` provider by default (its own keep-alive HTTP/1.1
+client), since an on-premises server (vLLM, Ollama, llama.cpp) is the case this benchmark is about;
+``--kind openai`` measures the official-SDK provider instead (same locality and data level, so only the client
+differs). With SQLite (the default here) mokmin plans and records each call on its event loop; ``--redis URL``
+moves the limit counters to Redis, which sends those steps to worker threads again.
 Target (issue 3): mokmin ≥ 3× LiteLLM's RPS and ≤ 1/3 of its added p99.
 
 By default each gateway is pinned to CPU 1 and the load generator and upstream to CPU 0, so a gateway has

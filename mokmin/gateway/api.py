@@ -12,21 +12,23 @@ once a minute per key.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import event, select, update
 from sqlalchemy import inspect as orm_inspect
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import Receive, Scope, Send
 
 from mokmin.core import auth
 from mokmin.core.db import transaction, utcnow
@@ -35,8 +37,8 @@ from mokmin.core.levels import DataLevel
 from mokmin.core.models import ApiKey, User
 from mokmin.core.security import digest
 from mokmin.gateway.routing import Caller
-from mokmin.gateway.service import Gateway
-from mokmin.gateway.types import ChatChunk, ChatMessage, ChatRequest
+from mokmin.gateway.service import Gateway, GatewayStream
+from mokmin.gateway.types import ChatMessage, ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
@@ -265,9 +267,7 @@ async def chat_completions(
         chunks = await gateway.stream(caller, chat_request, level=level, purpose=purpose)
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         events = _sse(chunks, completion_id, created, body.model, include_usage)
-        return StreamingResponse(
-            events, media_type="text/event-stream", headers={"cache-control": "no-cache"}
-        )
+        return EventStream(events, headers={"cache-control": "no-cache"})
     answer = await gateway.chat(caller, chat_request, level=level, purpose=purpose)
     result = answer.result
     payload = {
@@ -301,29 +301,65 @@ def _usage(prompt: int, completion: int) -> dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
+class EventStream(Response):
+    """Server-sent events, sent from the request's own task as the generator yields them.
+
+    Unlike Starlette's ``StreamingResponse`` (which starts a task per response to send the body), the first
+    event, and so the call to the model, go out in the same turn of the event loop that planned the call. A
+    small task only listens for the client going away, and then cancels the stream, which records the call
+    as cancelled on its way out.
+    """
+
+    media_type = "text/event-stream"
+
+    def __init__(self, events: AsyncGenerator[bytes, None], headers: dict[str, str]) -> None:
+        self.events = events
+        self.status_code = 200
+        self.background = None
+        self.init_headers(headers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+        with anyio.CancelScope() as stream:
+            listener = asyncio.get_running_loop().create_task(_cancel_on_disconnect(receive, stream))
+            try:
+                async for event in self.events:
+                    await send({"type": "http.response.body", "body": event, "more_body": True})
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            finally:
+                listener.cancel()
+                await self.events.aclose()
+
+
+async def _cancel_on_disconnect(receive: Receive, stream: anyio.CancelScope) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    stream.cancel()
+
+
 async def _sse(
-    chunks: AsyncIterator[ChatChunk], completion_id: str, created: int, model: str, include_usage: bool
-) -> AsyncIterator[bytes]:
-    base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model}
+    chunks: GatewayStream, completion_id: str, created: int, model: str, include_usage: bool
+) -> AsyncGenerator[bytes, None]:
+    # Every event shares its head; only the choices (and usage) differ, so the head is encoded once.
+    head = json.dumps(
+        {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model},
+        ensure_ascii=False,
+    )[:-1].encode()
 
     def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
-        return (
-            b"data: "
-            + json.dumps({**base, "choices": choices, **extra}, ensure_ascii=False).encode()
-            + b"\n\n"
-        )
+        tail = json.dumps({"choices": choices, **extra}, ensure_ascii=False)[1:].encode()
+        return b"data: " + head + b", " + tail + b"\n\n"
 
-    yield event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
     try:
+        yield event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
         async for chunk in chunks:
             if chunk.text:
                 yield event([{"index": 0, "delta": {"content": chunk.text}, "finish_reason": None}])
             if chunk.usage is not None:
-                yield event(
-                    [{"index": 0, "delta": {}, "finish_reason": _finish(chunk.finish_reason) or "stop"}]
-                )
-                if include_usage:
-                    yield event([], usage=_usage(chunk.usage.input_tokens, chunk.usage.output_tokens))
+                finish = [{"index": 0, "delta": {}, "finish_reason": _finish(chunk.finish_reason) or "stop"}]
+                usage = _usage(chunk.usage.input_tokens, chunk.usage.output_tokens)
+                # The finish and usage events go out together: one write instead of two.
+                yield event(finish) + (event([], usage=usage) if include_usage else b"")
     except MokminError as error:
         from mokmin.web.errors import openai_error_body
 
@@ -332,6 +368,9 @@ async def _sse(
             + json.dumps(openai_error_body(error.status, error.localized("ko"), error.code)).encode()
             + b"\n\n"
         )
+    finally:
+        # Closed early (the client left): the gateway's stream records the call now, not when collected.
+        await chunks.aclose()
     yield b"data: [DONE]\n\n"
 
 

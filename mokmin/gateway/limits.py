@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from mokmin.core.db import transaction, utcnow
+from mokmin.core.db import DirectStatement, DirectWrite, direct_write, holding, run_many, transaction, utcnow
 from mokmin.gateway.models import LimitCounter
 
 
@@ -51,7 +51,7 @@ class CounterStore(ABC):
         was added and the result is the first limit, in the order given, that refused."""
 
     @abstractmethod
-    def adjust_all(self, changes: Sequence[Change], db: Session | None = None) -> None:
+    def adjust_all(self, changes: Sequence[Change], db: Session | DirectWrite | None = None) -> None:
         """Add each (possibly negative) amount unconditionally: settling a reservation or giving it back.
 
         ``db`` is the caller's open transaction; a store whose counters live in that database writes inside
@@ -78,15 +78,20 @@ _COUNTER_TYPES = {
 }
 # Plain SQL that SQLite (3.24+) and PostgreSQL both understand. The insert takes a fresh window's first
 # amount; on conflict the row is updated only while it stays within the cap, else no row changes (rowcount 0).
-_RESERVE_SQL = text(
-    "INSERT INTO gateway_counters (key, used, expires_at) VALUES (:key, :amount, :expires) "
-    "ON CONFLICT (key) DO UPDATE SET used = gateway_counters.used + excluded.used "
-    "WHERE gateway_counters.used + excluded.used <= :cap"
-).bindparams(*(bindparam(name, type_=type_) for name, type_ in _COUNTER_TYPES.items()))
-_ADJUST_SQL = text(
-    "INSERT INTO gateway_counters (key, used, expires_at) VALUES (:key, :amount, :expires) "
-    "ON CONFLICT (key) DO UPDATE SET used = gateway_counters.used + excluded.used"
-).bindparams(*(bindparam(name, type_=type_) for name, type_ in _COUNTER_TYPES.items() if name != "cap"))
+# Both run on every model call, straight on the cursor (``DirectStatement``).
+_RESERVE_SQL = DirectStatement(
+    text(
+        "INSERT INTO gateway_counters (key, used, expires_at) VALUES (:key, :amount, :expires) "
+        "ON CONFLICT (key) DO UPDATE SET used = gateway_counters.used + excluded.used "
+        "WHERE gateway_counters.used + excluded.used <= :cap"
+    ).bindparams(*(bindparam(name, type_=type_) for name, type_ in _COUNTER_TYPES.items()))
+)
+_ADJUST_SQL = DirectStatement(
+    text(
+        "INSERT INTO gateway_counters (key, used, expires_at) VALUES (:key, :amount, :expires) "
+        "ON CONFLICT (key) DO UPDATE SET used = gateway_counters.used + excluded.used"
+    ).bindparams(*(bindparam(name, type_=type_) for name, type_ in _COUNTER_TYPES.items() if name != "cap"))
+)
 
 
 class DatabaseCounters(CounterStore):
@@ -106,9 +111,9 @@ class DatabaseCounters(CounterStore):
         return factory is self.factory
 
     @contextmanager
-    def writing(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[DirectWrite]:
         """A write transaction (SQLite: BEGIN IMMEDIATE), queued behind ``write_lock`` when there is one."""
-        with self.write_lock or nullcontext(), transaction(self.factory, write=True) as db:
+        with holding(self.write_lock), direct_write(self.factory) as db:
             yield db
 
     def reserve_all(self, wanted: Sequence[Change]) -> Limit | None:
@@ -118,12 +123,26 @@ class DatabaseCounters(CounterStore):
         if not wanted:
             return None
         now = utcnow()
+        rows = [_row(limit, amount, now, cap=True) for limit, amount in sorted(wanted, key=_by_key)]
+        try:
+            with self.writing() as db:
+                # One statement for every limit: each row inserts or updates exactly one row unless its cap
+                # refuses, so fewer changed rows than limits means a refusal, and all of it is rolled back.
+                if db.run_many(_RESERVE_SQL, rows) != len(rows):
+                    raise _Refused(wanted[0][0])
+        except _Refused:
+            return self._find_refusal(wanted, now)
+        return None
+
+    def _find_refusal(self, wanted: Sequence[Change], now: datetime) -> Limit | None:
+        """Limit by limit, to name the one that refuses (the cheap path only knows that one did). Should the
+        counters have moved meanwhile so that all fit, the reservation is made and nothing is refused."""
         try:
             with self.writing() as db:
                 refused = [
                     limit
-                    for limit, amount in sorted(wanted, key=lambda change: change[0].key)
-                    if not db.execute(_RESERVE_SQL, _row(limit, amount, now, cap=True)).rowcount  # type: ignore[attr-defined]
+                    for limit, amount in sorted(wanted, key=_by_key)
+                    if not db.run_many(_RESERVE_SQL, [_row(limit, amount, now, cap=True)])
                 ]
                 if refused:  # report the first one in the caller's order (per-minute limits come first)
                     raise _Refused(next(limit for limit, _ in wanted if limit in refused))
@@ -131,22 +150,26 @@ class DatabaseCounters(CounterStore):
             return refusal.limit
         return None
 
-    def adjust_all(self, changes: Sequence[Change], db: Session | None = None) -> None:
-        changes = sorted((c for c in changes if c[1]), key=lambda change: change[0].key)
+    def adjust_all(self, changes: Sequence[Change], db: Session | DirectWrite | None = None) -> None:
+        changes = sorted((c for c in changes if c[1]), key=_by_key)
         if not changes:
             return
         now = utcnow()
         rows = [_row(limit, amount, now) for limit, amount in changes]
         if db is not None:
-            db.execute(_ADJUST_SQL, rows)
+            run_many(db, _ADJUST_SQL, rows)
             return
         with self.writing() as own:
-            own.execute(_ADJUST_SQL, rows)
+            own.run_many(_ADJUST_SQL, rows)
 
     def purge_expired(self) -> int:
         with transaction(self.factory, write=True) as db:
             result = db.execute(delete(LimitCounter).where(LimitCounter.expires_at < utcnow()))
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _by_key(change: Change) -> str:
+    return change[0].key
 
 
 def _row(limit: Limit, amount: Decimal, now: datetime, *, cap: bool = False) -> dict[str, Any]:
@@ -191,7 +214,7 @@ class RedisCounters(CounterStore):
         refused = int(self._reserve(keys=[self.prefix + limit.key for limit, _ in wanted], args=args))
         return wanted[refused - 1][0] if refused else None
 
-    def adjust_all(self, changes: Sequence[Change], db: Session | None = None) -> None:
+    def adjust_all(self, changes: Sequence[Change], db: Session | DirectWrite | None = None) -> None:
         changes = [c for c in changes if c[1]]
         if not changes:
             return
@@ -227,12 +250,12 @@ class Reservation:
                 changes.append((limit, real - amount))
         return changes
 
-    def settle(self, tokens: int, cost: Decimal, db: Session | None = None) -> None:
+    def settle(self, tokens: int, cost: Decimal, db: Session | DirectWrite | None = None) -> None:
         """Replace the estimate by the real use; inside ``db``'s transaction where the store shares it."""
         changes, self.held = self.settlement(tokens, cost), []
         self.store.adjust_all(changes, db)
 
-    def release(self, db: Session | None = None) -> None:
+    def release(self, db: Session | DirectWrite | None = None) -> None:
         """Give back everything held (the call failed before it used anything)."""
         changes, self.held = [(limit, -amount) for limit, amount in self.held], []
         self.store.adjust_all(changes, db)

@@ -3,10 +3,16 @@
 ``Gateway`` is built once per application. Pages, the ``/v1`` API and background jobs all call
 :meth:`Gateway.chat` or :meth:`Gateway.stream`; nothing else talks to a provider.
 
-A call leaves the event loop twice: once to plan (guard, route, reserve the budget in one transaction) and
-once to finish (settle the reservation, usage event and audit event in one transaction). Finishing is
-shielded from cancellation, so a client that goes away still leaves exactly one record and no stale
-reservation.
+A call has two database moments: planning (guard, route, reserve the budget in one transaction) and
+finishing (settle the reservation, usage event and audit event in one transaction). Finishing is shielded
+from cancellation, so a client that goes away still leaves exactly one record and no stale reservation.
+
+Where they run: on SQLite with the counters in it (the embedded setup) both are short local writes, so they
+run on the event loop itself, which spares two thread hops per call and keeps requests in arrival order;
+should another writer hold the database (another process, a page writing), or the prompt be long enough
+that inspecting it would hold up other streams, that step runs in a worker thread as it does elsewhere. So
+does the first call's planning: the guard loads its word list and recognizers then, seconds the event loop
+must not wait. With PostgreSQL or Redis every step that touches them runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -16,14 +22,13 @@ import logging
 import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 
 import anyio
 from sqlalchemy.orm import Session, sessionmaker
 
-from mokmin.core.db import transaction, utcnow
+from mokmin.core.db import DirectWrite, WriteWouldWait, holding, transaction, utcnow, without_waiting
 from mokmin.core.errors import MokminError
 from mokmin.core.levels import DataLevel, Locality
 from mokmin.core.settings import Settings
@@ -45,6 +50,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_TOKENS = 512
 CATALOG_TTL_S = 5.0
+# Prompts up to this many characters are inspected on the event loop (a fraction of a millisecond); longer
+# ones in a worker thread, so that a pasted document never stalls other users' streams.
+INLINE_MAX_CHARS = 4096
 
 
 @dataclass
@@ -83,6 +91,9 @@ class Gateway:
             if settings.redis_url
             else DatabaseCounters(factory, self.write_lock)
         )
+        # Planning and finishing on the event loop: SQLite with its counters in it (see the module docstring).
+        self.inline = self.write_lock is not None and isinstance(self.counters, DatabaseCounters)
+        self._guard_loaded = False  # set once the guard has inspected a prompt (its data is loaded)
         self.rules = budgets.RuleCache()
         self._providers: dict[str, tuple[catalog.RegisteredProvider, str, Provider]] = {}
         self._catalog: tuple[float, list[catalog.RegisteredProvider]] | None = None
@@ -140,8 +151,15 @@ class Gateway:
     async def _plan(
         self, caller: Caller, request: ChatRequest, level: DataLevel, call: _Call
     ) -> list[Target]:
-        """Guard, route and reserve in one trip off the event loop; a refusal is recorded, then raised."""
+        """Guard, route and reserve in one step, on the event loop or in a worker thread (see the module
+        docstring); a refusal is recorded, then raised."""
         try:
+            if self._plan_inline(request):
+                try:
+                    with without_waiting():
+                        return self._plan_sync(caller, request, level, call)
+                except WriteWouldWait:
+                    pass  # another writer holds the database: wait for it in a worker thread
             return await anyio.to_thread.run_sync(self._plan_sync, caller, request, level, call)
         except MokminError as error:
             with anyio.CancelScope(shield=True):
@@ -152,11 +170,18 @@ class Gateway:
             await self._finish(call, None)
             raise
 
+    def _plan_inline(self, request: ChatRequest) -> bool:
+        """Whether to plan on the event loop (see the module docstring)."""
+        if not (self.inline and self._guard_loaded):
+            return False
+        return sum(len(m.content) for m in request.messages) <= INLINE_MAX_CHARS
+
     def _plan_sync(self, caller: Caller, request: ChatRequest, level: DataLevel, call: _Call) -> list[Target]:
         record = call.record
         options = candidates(self.registered(), caller, request.model)
         texts = [message.content for message in request.messages]
         inspection = inspect(texts, level)
+        self._guard_loaded = self._guard_loaded or any(texts)
         record.findings = inspection.findings
         record.data_level = inspection.level.value
         targets = route(options, inspection, self.policy_overrides())
@@ -179,20 +204,37 @@ class Gateway:
             return budgets.rules_for(db, caller)
 
     async def _finish(self, call: _Call, used: tuple[int, Decimal] | None) -> None:
-        """Settle (``used``: real tokens and cost) or give back the reservation and write the record, in a
-        worker thread, shielded: this runs while a cancelled task unwinds too."""
+        """Settle (``used``: real tokens and cost) or give back the reservation and write the record; on the
+        event loop (no await, so nothing can interrupt it) or in a worker thread, shielded: this runs while a
+        cancelled task unwinds too."""
         if call.finished:
             return
+        if self.inline:
+            try:
+                with without_waiting():
+                    self._finish_sync(call, used)
+                return
+            except WriteWouldWait:
+                pass  # another writer holds the database: wait for it in a worker thread
         with anyio.CancelScope(shield=True):
             await anyio.to_thread.run_sync(self._finish_sync, call, used)
 
     def _finish_sync(self, call: _Call, used: tuple[int, Decimal] | None) -> None:
         if call.finished:
             return
-        call.finished = True
-        reservation, call.reservation = call.reservation, None
+        reservation = call.reservation
+        call.finished, call.reservation = True, None
+        try:
+            self._record(call, reservation, used)
+        except WriteWouldWait:  # nothing was written or settled: still to be finished
+            call.finished, call.reservation = False, reservation
+            raise
 
-        def settle(db: Session | None) -> None:
+    def _record(self, call: _Call, reservation: Reservation | None, used: tuple[int, Decimal] | None) -> None:
+        """Settle or give back ``reservation`` and write the call's record: one transaction when the counters
+        live in the database (a write that would wait stops before either happens)."""
+
+        def settle(db: Session | DirectWrite | None) -> None:
             if reservation is None:
                 return
             if used is None:
@@ -228,7 +270,7 @@ class Gateway:
     def _refused(self, caller: Caller, record: CallRecord, error: MokminError) -> None:
         record.outcome = "refused"
         record.error = error.code
-        with self.write_lock or nullcontext(), transaction(self.factory, write=True) as db:
+        with holding(self.write_lock), transaction(self.factory, write=True) as db:
             actor = audit.Actor(caller.user_id, caller.username, caller.department_id)
             audit.append(
                 db, "model.refused", actor, target=record.model or "-", outcome=error.code,
@@ -372,10 +414,15 @@ class Gateway:
                 if chunk.text:
                     record.mark_first_token()
                     answered.append(chunk.text)
-                text = restorer.feed(chunk.text) if restorer and chunk.text else chunk.text
+                if restorer is None:  # nothing pseudonymised: the provider's chunk as it is
+                    usage = chunk.usage or usage
+                    if chunk.text or chunk.usage is not None:
+                        yield chunk
+                    continue
+                text = restorer.feed(chunk.text) if chunk.text else chunk.text
                 if chunk.usage is not None:
                     usage = chunk.usage
-                    tail = restorer.flush() if restorer else ""
+                    tail = restorer.flush()
                     if tail:
                         yield ChatChunk(text=tail)
                     yield ChatChunk(text=text, finish_reason=chunk.finish_reason, usage=chunk.usage)

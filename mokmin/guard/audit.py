@@ -18,18 +18,18 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from mokmin.core.db import utcnow
+from mokmin.core.db import DirectStatement, DirectWrite, utcnow
 from mokmin.guard.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -81,7 +81,7 @@ def actor_of(user: Any) -> Actor:
 
 
 def append(
-    db: Session,
+    db: Session | DirectWrite,
     action: str,
     actor: Actor = SYSTEM,
     *,
@@ -98,53 +98,85 @@ def append(
     """Append one event to the chain inside the caller's transaction (it commits or rolls back with it).
 
     Three statements: advance the head (taking the write lock) and read it back in one, insert the event,
-    store its hash in the head.
+    store its hash in the head. They run as Core statements on the session's connection (objects the caller
+    added are flushed first, as the ORM would), or straight on the cursor of a :class:`DirectWrite` (every
+    model call appends one). Returns the event as stored, detached from any session.
     """
-    seq, prev_hash = _advance_head(db)
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=utcnow(),
-        actor_id=actor.id,
-        actor=actor.username[:64],
-        department_id=actor.department_id,
-        action=action,
-        target=target[:200],
-        outcome=outcome,
-        data_level=data_level,
-        provider=provider,
-        request_digest=request_digest,
-        response_digest=response_digest,
-        findings=dict(findings or {}),
-        details=dict(details or {}),
-        reason=reason,
-        prev_hash=prev_hash,
-    )
-    event.hash = compute_hash(event_record(event))
-    db.add(event)
-    db.flush()
-    db.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
-    return event
+    writer = _Writer(db)
+    seq, prev_hash = writer.advance_head()
+    values: dict[str, Any] = {
+        "seq": seq,
+        "occurred_at": utcnow(),
+        "actor_id": actor.id,
+        "actor": actor.username[:64],
+        "department_id": actor.department_id,
+        "action": action,
+        "target": target[:200],
+        "outcome": outcome,
+        "data_level": data_level,
+        "provider": provider,
+        "request_digest": request_digest,
+        "response_digest": response_digest,
+        "findings": dict(findings or {}),
+        "details": dict(details or {}),
+        "reason": reason,
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = compute_hash({**values, "occurred_at": _iso(values["occurred_at"])})
+    event_id = writer.insert(values)
+    return AuditEvent(id=event_id, **values)
 
 
-def _advance_head(db: Session) -> tuple[int, str]:
-    """Advance the head's seq with an UPDATE first: that statement takes the write lock before we read.
+_EVENTS, _HEAD = cast(Table, AuditEvent.__table__), cast(Table, AuditHead.__table__)
+_ADVANCE_HEAD = DirectStatement(
+    update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_INSERT_EVENT = DirectStatement(insert(_EVENTS), [c.name for c in _EVENTS.c if c.name != "id"])
+_STORE_HEAD_HASH = DirectStatement(update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("new_hash")))
 
-    Returns the new seq and the previous event's hash. A head row this session already holds is refreshed
-    afterwards, so that nobody reads a stale copy of it.
-    """
-    row = db.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
-    if row is None:  # the migration seeds this row; without it the database was not migrated
-        raise RuntimeError("audit_head is missing: run `mokmin db upgrade`")
-    held = db.identity_map.get(identity_key(AuditHead, 1))
-    if held is not None:
-        db.expire(held)
-    return int(row.seq), str(row.hash)
+
+class _Writer:
+    """The three statements of an append, on a session's connection or on a direct write's cursor."""
+
+    def __init__(self, db: Session | DirectWrite) -> None:
+        self.direct = db if isinstance(db, DirectWrite) else None
+        self.session = db if isinstance(db, Session) else None
+        self.connection: Connection | None = None
+        if self.session is not None:
+            self.session.flush()
+            self.connection = self.session.connection()
+
+    def advance_head(self) -> tuple[int, str]:
+        """Advance the head's seq with an UPDATE first: that statement takes the write lock before we read.
+
+        Returns the new seq and the previous event's hash. A head row the session already holds is
+        expired, so that nobody reads a stale copy of it.
+        """
+        if self.direct is not None:
+            row = self.direct.run(_ADVANCE_HEAD, {}).fetchone()
+        else:
+            assert self.connection is not None
+            row = self.connection.execute(_ADVANCE_HEAD.statement).one_or_none()
+        if row is None:  # the migration seeds this row; without it the database was not migrated
+            raise RuntimeError("audit_head is missing: run `mokmin db upgrade`")
+        if self.session is not None:
+            held = self.session.identity_map.get(identity_key(AuditHead, 1))
+            if held is not None:
+                self.session.expire(held)
+        return int(row[0]), str(row[1])
+
+    def insert(self, values: dict[str, Any]) -> int:
+        """Insert the event and store its hash in the head; returns the event's id."""
+        if self.direct is not None:
+            cursor = self.direct.run(_INSERT_EVENT, values)
+            # PostgreSQL returns the id (the compiled insert asks for it); SQLite reports the row id.
+            event_id = cursor.fetchone()[0] if cursor.description else cursor.lastrowid
+            self.direct.run(_STORE_HEAD_HASH, {"new_hash": values["hash"]})
+            return int(event_id)
+        assert self.connection is not None
+        key = self.connection.execute(_INSERT_EVENT.statement, values).inserted_primary_key
+        self.connection.execute(_STORE_HEAD_HASH.statement, {"new_hash": values["hash"]})
+        return int(key[0]) if key is not None else 0
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from mokmin.core import sealed
 from mokmin.core.db import make_engine, make_sessionmaker
 from mokmin.core.settings import Settings, get_settings
 from mokmin.gateway import api as gateway_api
+from mokmin.gateway.asgi import DirectRoute
 from mokmin.gateway.service import Gateway
 from mokmin.web.errors import install_error_handlers
 from mokmin.web.middleware import BodySizeLimit, RequestMetrics
@@ -109,6 +110,8 @@ def create_app(
         same_site="lax",
         https_only=settings.secure_cookies,
     )
+    # Chat completions skip the router and the cookie middleware above (added later = further out).
+    app.add_middleware(DirectRoute, handlers=app.exception_handlers)
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
     app.add_middleware(RequestMetrics, registry=app.state.metrics_registry)
     return app

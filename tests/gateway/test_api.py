@@ -278,3 +278,23 @@ def test_privacy_officer_override_blocks_sensitive_data_to_external_models(
         model="fake-gpt", messages=[{"role": "user", "content": "공개 자료 요약"}]
     )
     assert reply.choices[0].message.content
+
+
+def test_chat_completions_skip_the_router_but_keep_metrics_limits_and_error_shapes(
+    client: openai.OpenAI, live: LiveGateway
+) -> None:
+    client.chat.completions.create(model="fake-gpt", messages=[{"role": "user", "content": "hi"}])
+    metrics = httpx.get(f"{live.base_url}/metrics").text
+    assert (
+        'mokmin_http_requests_total{method="POST",route="/v1/chat/completions",status="200"} 1.0' in metrics
+    )
+    headers = {"authorization": f"Bearer {live.api_key}"}
+    huge = httpx.post(f"{live.v1}/chat/completions", content=b"x" * (live.settings.max_request_bytes + 1),
+                      headers=headers)  # fmt: skip
+    assert huge.status_code == 413
+    bad_key = httpx.post(f"{live.v1}/chat/completions", json={}, headers={"authorization": "Bearer mk-nope"})
+    assert bad_key.status_code == 401 and bad_key.headers["www-authenticate"] == "Bearer"
+    assert bad_key.json()["error"]["type"] == "authentication_error"
+    # Other methods on the path take the usual way through the router.
+    wrong_method = httpx.get(f"{live.v1}/chat/completions", headers=headers)
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "http"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sqlite3
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -184,3 +186,32 @@ def test_key_cache_keeps_a_caller_only_for_its_ttl() -> None:
     assert cache.get("digest") is None
     cache.put("digest", caller, valid_for=60, generation=api._generation - 1)  # saved before a change
     assert cache.get("digest") is None
+
+
+def test_while_another_writer_holds_the_database_a_call_waits_off_the_event_loop(live: LiveGateway) -> None:
+    """On SQLite a call plans and finishes on the event loop; when another process holds the database it
+    waits for it in a worker thread instead, and the event loop keeps serving meanwhile."""
+    gateway = Gateway(live.settings, live.factory)
+    assert gateway.inline
+    other = sqlite3.connect(live.engine.url.database or "", isolation_level=None)
+
+    async def main() -> int:
+        await gateway.chat(press1(live), REQUEST)  # the first call loads the guard, in a worker thread
+        other.execute("BEGIN IMMEDIATE")
+        call = asyncio.create_task(gateway.chat(press1(live), REQUEST))
+        ticks, started = 0, time.monotonic()
+        for _ in range(30):
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert time.monotonic() - started < 2  # nothing held the event loop up
+        assert not call.done()  # still waiting for the other writer
+        other.execute("COMMIT")
+        await asyncio.wait_for(call, 10)
+        await gateway.aclose()
+        return ticks
+
+    try:
+        assert asyncio.run(main()) == 30
+    finally:
+        other.close()
+    assert counts(live)[:2] == (2, 2)

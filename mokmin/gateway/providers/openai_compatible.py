@@ -1,10 +1,11 @@
 """Any server that speaks OpenAI's chat completions: vLLM, Ollama, llama.cpp's server, LM Studio, a proxy.
 
 A lean client rather than the ``openai`` SDK: on an on-premises server the SDK's request building, response
-models and per-chunk parsing were about half of the gateway's CPU per request. Here one pooled
-``httpx.AsyncClient`` (HTTP/1.1 keep-alive) per provider sends a JSON body built from a dict, the answer is
-read with ``json.loads`` and a stream is cut into ``data:`` events by ``providers.sse``. Failures map exactly
-as the SDK-based provider maps them (``http_errors``), so retries and fallback behave the same.
+models and per-chunk parsing were about half of the gateway's CPU per request, and httpx alone still cost
+more than the rest of the gateway. Here one pool of HTTP/1.1 keep-alive connections per provider
+(``providers.http11``, which hands proxies and redirects to httpx) sends a JSON body built from a dict, the
+answer is read with ``json.loads`` and a stream is cut into ``data:`` events by ``providers.sse``. Failures
+map exactly as the SDK-based provider maps them (``http_errors``), so retries and fallback behave the same.
 
 Such servers differ from OpenAI in ways handled here: the older ``max_tokens`` field, an API key that may be
 absent (then no ``Authorization`` header is sent), and usage that may be missing from a stream (then
@@ -20,7 +21,7 @@ from typing import Any
 import httpx
 
 from mokmin.core.errors import MokminError
-from mokmin.gateway.providers import http_errors, sse
+from mokmin.gateway.providers import http11, http_errors, sse
 from mokmin.gateway.providers.base import Provider, estimate_text_tokens, estimate_tokens, estimated_usage
 from mokmin.gateway.types import (
     ChatChunk,
@@ -33,8 +34,6 @@ from mokmin.gateway.types import (
     Usage,
 )
 
-# The openai SDK's own pool limits, so a switch of client changes no capacity.
-_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 _WIRE_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
@@ -52,12 +51,7 @@ class OpenAICompatibleProvider(Provider):
         if config.api_key is not None:
             headers["authorization"] = f"Bearer {config.api_key.get_secret_value()}"
         timeouts = config.timeouts
-        self.client = httpx.AsyncClient(
-            headers=headers,
-            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
-            limits=_LIMITS,
-            follow_redirects=True,  # as the SDK does: a proxy in front of a model server may redirect
-        )
+        self.client = http11.Client(headers, connect_timeout=timeouts.connect, read_timeout=timeouts.read)
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         info = self.model_info(request.model)
@@ -88,39 +82,25 @@ class OpenAICompatibleProvider(Provider):
         info = self.model_info(request.model)
         body = _chat_body(request, info, stream=True)
         try:
-            upstream = await self.client.send(
-                self.client.build_request("POST", self._chat_url, content=body), stream=True
-            )
+            upstream = await self.client.stream(self._chat_url, body)
         except httpx.HTTPError as exc:
             raise self._transport_error(exc) from exc
-        finish: FinishReason = "stop"
-        usage: Usage | None = None
+        state = _StreamState(self.name)
         produced: list[str] = []
         try:
             if upstream.status_code >= 400:
                 await upstream.aread()
                 raise self._status_error(upstream, info)
-            done = False
-            async for data in sse.data_events(upstream.aiter_bytes()):
-                # After [DONE] the body is still read to its end: a response closed early also closes its
-                # connection, and every stream would pay for a new one.
-                if done or data == sse.DONE:
-                    done = True
-                    continue
-                chunk = json.loads(data)
-                if chunk.get("error"):  # vLLM and others report a failure mid-stream as an event
-                    raise http_errors.malformed(self.name, f"스트림 오류 이벤트: {_message(chunk)[:200]}")
-                usage = _usage(chunk.get("usage")) or usage
-                for choice in chunk.get("choices") or ():
-                    if reason := choice.get("finish_reason"):
-                        finish = _finish(reason)
-                    delta = choice.get("delta")
-                    text = delta.get("content") if delta else None
-                    if text:
-                        if not isinstance(text, str):
-                            raise TypeError("delta.content")
-                        produced.append(text)
-                        yield ChatChunk(text=text)
+            # Events that arrived in one read (a busy gateway, a fast server) go on as one chunk: the text is
+            # the same, and every chunk costs the same to pass on whatever its length.
+            async for batch in sse.data_batches(upstream.aiter_bytes()):
+                texts, failure = state.read(batch)
+                if texts:  # what came before a bad event still reaches the caller
+                    text = texts[0] if len(texts) == 1 else "".join(texts)
+                    produced.append(text)
+                    yield ChatChunk(text=text)
+                if failure is not None:
+                    raise failure
         except MokminError:
             raise
         except httpx.HTTPError as exc:
@@ -130,9 +110,10 @@ class OpenAICompatibleProvider(Provider):
         finally:
             # Also on a client's cancellation (the generator is closed): the upstream stops generating.
             await upstream.aclose()
+        usage = state.usage
         if usage is None:  # a server that ignores stream_options.include_usage
             usage = estimated_usage(request, produced)
-        yield ChatChunk(finish_reason=finish, usage=usage)
+        yield ChatChunk(finish_reason=state.finish, usage=usage)
 
     async def embed(self, texts: list[str], model: str) -> list[list[float]]:
         if not self.config.capabilities.embeddings:
@@ -152,7 +133,7 @@ class OpenAICompatibleProvider(Provider):
     async def _send(self, url: str, body: bytes, info: ModelInfo) -> dict[str, Any]:
         """POST ``body`` and return the JSON object answered, or raise the gateway error for the failure."""
         try:
-            response = await self.client.post(url, content=body)
+            response = await self.client.post(url, body)
         except httpx.HTTPError as exc:
             raise self._transport_error(exc) from exc
         if response.status_code >= 400:
@@ -170,7 +151,7 @@ class OpenAICompatibleProvider(Provider):
             return http_errors.timed_out(self.name, self.config.timeouts.read)
         return http_errors.unreachable(self.name, type(exc).__name__)
 
-    def _status_error(self, response: httpx.Response, info: ModelInfo) -> MokminError:
+    def _status_error(self, response: http11.Reply, info: ModelInfo) -> MokminError:
         return http_errors.from_status(
             self.name,
             info,
@@ -178,6 +159,50 @@ class OpenAICompatibleProvider(Provider):
             _error_message(response),
             response.headers.get("retry-after"),
         )
+
+
+class _StreamState:
+    """What a stream has said so far: its finish reason, its usage, and whether ``[DONE]`` came."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+        self.finish: FinishReason = "stop"
+        self.usage: Usage | None = None
+        self.done = False
+
+    def read(self, batch: list[bytes]) -> tuple[list[str], Exception | None]:
+        """The texts of ``batch``'s events, and the failure that stopped reading it, if any."""
+        texts: list[str] = []
+        for data in batch:
+            try:
+                text = self._event(data)
+            except (MokminError, *_WIRE_ERRORS) as exc:
+                return texts, exc
+            if text:
+                texts.append(text)
+        return texts, None
+
+    def _event(self, data: bytes) -> str:
+        # After [DONE] the body is still read to its end: a response closed early also closes its connection,
+        # and every stream would pay for a new one.
+        if self.done or data == sse.DONE:
+            self.done = True
+            return ""
+        chunk = json.loads(data)
+        if chunk.get("error"):  # vLLM and others report a failure mid-stream as an event
+            raise http_errors.malformed(self.provider, f"스트림 오류 이벤트: {_message(chunk)[:200]}")
+        self.usage = _usage(chunk.get("usage")) or self.usage
+        text = ""
+        for choice in chunk.get("choices") or ():
+            if reason := choice.get("finish_reason"):
+                self.finish = _finish(reason)
+            delta = choice.get("delta")
+            content = delta.get("content") if delta else None
+            if content:
+                if not isinstance(content, str):
+                    raise TypeError("delta.content")
+                text += content
+        return text
 
 
 def _chat_body(request: ChatRequest, info: ModelInfo, *, stream: bool) -> bytes:
@@ -219,7 +244,7 @@ def _finish(reason: object) -> FinishReason:
     return "length" if reason == "length" else "stop"
 
 
-def _error_message(response: httpx.Response) -> str:
+def _error_message(response: http11.Reply) -> str:
     """The upstream's own words for an error status, for the context-length check and the user's message."""
     text = response.text.strip()
     try:

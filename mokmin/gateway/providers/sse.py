@@ -13,25 +13,36 @@ from collections.abc import AsyncIterable, AsyncIterator
 DONE = b"[DONE]"
 
 
-async def data_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
-    """The ``data`` payload of each event in ``chunks`` (raw body bytes, split anywhere)."""
+async def data_batches(chunks: AsyncIterable[bytes]) -> AsyncIterator[list[bytes]]:
+    """The ``data`` payloads of the events each piece of ``chunks`` completes, one list per piece (pieces that
+    complete none yield nothing): what arrived together can be handled together."""
     pending = b""
     data: list[bytes] = []
     async for chunk in chunks:
         lines = (pending + chunk).split(b"\n") if pending else chunk.split(b"\n")
         pending = lines.pop()
+        batch: list[bytes] = []
         for line in lines:
             if line.endswith(b"\r"):
                 line = line[:-1]
             if not line:
                 if data:
-                    yield data[0] if len(data) == 1 else b"\n".join(data)
+                    batch.append(data[0] if len(data) == 1 else b"\n".join(data))
                     data = []
             elif line.startswith(b"data:"):
                 value = line[5:]
                 data.append(value[1:] if value.startswith(b" ") else value)
+        if batch:
+            yield batch
     if pending.startswith(b"data:"):  # a last event without its blank line
         value = pending[5:].rstrip(b"\r")
         data.append(value[1:] if value.startswith(b" ") else value)
     if data:
-        yield b"\n".join(data)
+        yield [b"\n".join(data)]
+
+
+async def data_events(chunks: AsyncIterable[bytes]) -> AsyncIterator[bytes]:
+    """The ``data`` payload of each event in ``chunks`` (raw body bytes, split anywhere)."""
+    async for batch in data_batches(chunks):
+        for data in batch:
+            yield data

@@ -1,4 +1,4 @@
-"""The OpenAI-compatible provider (a lean httpx client): vLLM, Ollama or llama.cpp's server at a base URL.
+"""The OpenAI-compatible provider (a lean HTTP client): vLLM, Ollama or llama.cpp's server at a base URL.
 
 Most tests run against the fake upstream speaking OpenAI's real wire format; a few use a raw socket server
 to send what the fake upstream never does (broken JSON, an error event mid-stream, a stream that hangs).
@@ -173,9 +173,8 @@ def test_stream_with_usage_from_the_server(upstream: FakeUpstream) -> None:
         return chunks
 
     chunks = asyncio.run(main())
-    assert [c.text for c in chunks[:-1]] == [DEFAULT_REPLY.split(" ")[0]] + [
-        " " + w for w in DEFAULT_REPLY.split(" ")[1:]
-    ]
+    # Words that arrive in one read come on as one chunk (see the next test for words that arrive apart).
+    assert "".join(c.text for c in chunks[:-1]) == DEFAULT_REPLY and all(c.text for c in chunks[:-1])
     final = chunks[-1]
     assert final.finish_reason == "stop" and final.text == ""
     assert final.usage is not None and not final.usage.estimated
@@ -183,6 +182,21 @@ def test_stream_with_usage_from_the_server(upstream: FakeUpstream) -> None:
     assert all(c.usage is None for c in chunks[:-1])
     sent = upstream.chat_requests()[0].body
     assert sent["stream"] is True and sent["stream_options"] == {"include_usage": True}
+
+
+def test_words_that_arrive_apart_stream_apart(upstream: FakeUpstream) -> None:
+    upstream.chunk_delay = 0.02
+
+    async def main() -> list[ChatChunk]:
+        p = provider(upstream)
+        chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": None})))
+        await p.aclose()
+        return chunks
+
+    chunks = asyncio.run(main())
+    assert [c.text for c in chunks[:-1]] == [DEFAULT_REPLY.split(" ")[0]] + [
+        " " + w for w in DEFAULT_REPLY.split(" ")[1:]
+    ]
 
 
 def test_stream_cut_by_max_tokens_ends_with_length(upstream: FakeUpstream) -> None:
@@ -193,7 +207,8 @@ def test_stream_cut_by_max_tokens_ends_with_length(upstream: FakeUpstream) -> No
         return chunks
 
     chunks = asyncio.run(main())
-    assert len(chunks) == 3 and chunks[-1].finish_reason == "length"
+    assert "".join(c.text for c in chunks[:-1]) == " ".join(DEFAULT_REPLY.split(" ")[:2])
+    assert chunks[-1].finish_reason == "length"
     assert chunks[-1].usage is not None and chunks[-1].usage.output_tokens == 2
 
 
@@ -231,6 +246,17 @@ def test_sse_decoder_handles_any_split_crlf_comments_and_multiline_data() -> Non
 
     for events in asyncio.run(main()):
         assert events == [b'{"a":1}', b'{"b":\n2}', sse.DONE]
+
+
+def test_sse_batches_keep_what_arrived_together() -> None:
+    async def pieces() -> AsyncIterator[bytes]:
+        for piece in (b"data: a\n\ndata: b\n\nda", b"ta: c\n", b"\n", b": ping\n\n", b"data: [DONE]"):
+            yield piece
+
+    async def main() -> list[list[bytes]]:
+        return [batch async for batch in sse.data_batches(pieces())]
+
+    assert asyncio.run(main()) == [[b"a", b"b"], [b"c"], [sse.DONE]]
 
 
 # --- embeddings ---------------------------------------------------------------------------------------------
