@@ -8,7 +8,7 @@ or ``○○동 12-3`` needs an address word nearby (주소, 거주, 자택 …).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from mokmin.guard.recognizers.base import Context, Pattern, Recognizer, Scan
 from mokmin.guard.recognizers.gazetteer import CITIES, COUNTIES, DISTRICTS, SIDO, alternation
@@ -77,16 +77,8 @@ class AddressRecognizer(Recognizer):
     context_boost = 0.4
     triggers = ("로", "길", "동", "리", "가", "-ro", "-gil", "-daero")
 
-    def _candidates(self, scan: Scan) -> Iterator[Span]:
-        if not self.applies(scan.text):
-            return
-        korean, english = self.patterns
-        if scan.passes(korean):
-            for match in _by_line(scan.text):
-                yield from self._score(scan, korean, match)
-        if scan.passes(english):
-            for match in scan.matches(english.regex):
-                yield from self._score(scan, english, match)
+    def matches(self, scan: Scan, pattern: Pattern) -> Iterable[re.Match[str]]:
+        return _by_line(scan.text) if pattern.regex is _KOREAN else scan.matches(pattern.regex)
 
     def score_match(self, match: re.Match[str], pattern: Pattern, ctx: Context) -> float | None:
         if pattern.name == "english":
@@ -99,7 +91,7 @@ class AddressRecognizer(Recognizer):
 
     def find(self, scan: Scan) -> Iterator[Span]:
         text = scan.text
-        for span in self._candidates(scan):
+        for span in super().find(scan):
             if _COUNT_AFTER.match(text, span.end) and not text[span.start : span.end].endswith(
                 ("호", "층", ")")
             ):

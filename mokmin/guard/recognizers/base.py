@@ -14,7 +14,7 @@ only after one precompiled search says some cue word is near.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -163,7 +163,6 @@ class Recognizer:
     context_after: ClassVar[int] = 12
     context_boost: ClassVar[float] = 0.35
     anti_penalty: ClassVar[float] = 0.5
-    needs_lowered: ClassVar[bool] = True
     # Whether validate()/score_match() read their ``ctx`` argument. Most do not: they then get NO_CONTEXT and
     # the context is looked up only for values they accept (a failed checksum needs no context words).
     context_in_validate: ClassVar[bool] = False
@@ -208,8 +207,12 @@ class Recognizer:
             return
         for pattern in self.patterns:
             if scan.passes(pattern):
-                for match in scan.matches(pattern.regex):
+                for match in self.matches(scan, pattern):
                     yield from self._score(scan, pattern, match)
+
+    def matches(self, scan: Scan, pattern: Pattern) -> Iterable[re.Match[str]]:
+        """Where ``pattern`` matches ``scan.text``; a recognizer may narrow where it looks, never what it finds."""
+        return scan.matches(pattern.regex)
 
     def _context_and_score(
         self, scan: Scan, pattern: Pattern, match: re.Match[str]
@@ -242,8 +245,6 @@ class Recognizer:
         elif ctx.negative:
             score -= self.anti_penalty
         score = max(0.0, min(1.0, score))
-        if pattern.groups == (0,) and match.start() < match.end():
-            return [Span(self.type, match.start(), match.end(), score, self.name)]
         spans = []
         for group in pattern.groups:
             g_start, g_end = match.span(group)

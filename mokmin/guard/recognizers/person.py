@@ -201,8 +201,8 @@ class PersonRecognizer(Recognizer):
                     settled[span.start] = max(span.end, settled.get(span.start, 0))
                 yield span
         # Lists may run into the next role word ("박지성, 신청인 김영희가"): resume after each role.
-        pos = 0 if scan.passes(role_before) else len(text) + 1
-        while (role := role_before.regex.search(text, pos)) is not None:
+        pos = 0
+        while scan.passes(role_before) and (role := role_before.regex.search(text, pos)) is not None:
             yield from self._role_before(text, role, role_before, settled)
             pos = role.end("role")
         if scan.passes(self_intro):

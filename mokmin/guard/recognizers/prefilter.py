@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 _LOOKAROUND = ("(?<!", "(?<=", "(?!", "(?=")
 _UNSAFE_ESCAPES = frozenset("wWbBAZzDSGpPNuUx0123456789")
-_NOTHING: frozenset[int] = frozenset()
+NOTHING: frozenset[int] = frozenset()  # "no pattern ruled out"
 
 
 def superset_expression(regex: re.Pattern[str]) -> str | None:
@@ -176,11 +176,11 @@ class Prefilter:
     def impossible(self, folded: str) -> frozenset[int]:
         """id()s of the patterns that certainly do not match ``folded`` (a text after :func:`~normalize.fold`)."""
         if not self.regexes:
-            return _NOTHING
+            return NOTHING
         try:
             data = folded.encode("utf-8")
         except UnicodeEncodeError:  # fold() replaces lone surrogates, but be safe with any caller
-            return _NOTHING
+            return NOTHING
         found: list[int] = []
         self._db.scan(data, match_event_handler=_collect, context=found, scratch=self._scratch())
         regexes = self.regexes

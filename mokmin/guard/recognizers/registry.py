@@ -45,7 +45,6 @@ _BUILTINS: tuple[type[Recognizer], ...] = (
 )
 
 _REGISTRY: dict[str, Recognizer] = {}
-_NOTHING: frozenset[int] = frozenset()
 _prefilter_lock = threading.Lock()
 _prefilter: prefilter.Prefilter | None = None
 _prefilter_built = False
@@ -83,7 +82,7 @@ def impossible_patterns(text: str) -> frozenset[int]:
     if not _prefilter_built:
         warm()
     current = _prefilter
-    return current.impossible(text) if current is not None else _NOTHING
+    return current.impossible(text) if current is not None else prefilter.NOTHING
 
 
 def recognizers(types: frozenset[PiiType] | None = None) -> list[Recognizer]:
