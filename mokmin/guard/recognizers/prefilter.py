@@ -142,7 +142,7 @@ def _group_end(pattern: str, start: int) -> int:
 
 
 class Prefilter:
-    """A compiled Hyperscan database for a set of patterns; ``possible`` is safe to call from any thread."""
+    """A compiled Hyperscan database for a set of patterns; ``impossible`` is safe to call from any thread."""
 
     def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
         import hyperscan
@@ -155,22 +155,18 @@ class Prefilter:
             if expression is not None:
                 self.regexes.append(regex)
                 expressions.append(expression.encode("utf-8"))
-        if expressions and not _compiles(hyperscan, expressions):
+        database = _compiled(hyperscan, expressions)
+        if expressions and database is None:
             # Some expression is beyond Hyperscan: find it (rare, slower) and leave it to ``re``.
             kept = [
-                (r, e) for r, e in zip(self.regexes, expressions, strict=True) if _compiles(hyperscan, [e])
+                (r, e)
+                for r, e in zip(self.regexes, expressions, strict=True)
+                if _compiled(hyperscan, [e]) is not None
             ]
             self.regexes = [r for r, _ in kept]
-            expressions = [e for _, e in kept]
+            database = _compiled(hyperscan, [e for _, e in kept])
         self.covered = frozenset(map(id, self.regexes))  # id()s: hashing a compiled pattern is slow
-        self._db: Any = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        if expressions:
-            self._db.compile(
-                expressions=expressions,
-                ids=list(range(len(expressions))),
-                elements=len(expressions),
-                flags=_FLAGS(hyperscan),
-            )
+        self._db: Any = database
         self._local = threading.local()
 
     def impossible(self, folded: str) -> frozenset[int]:
@@ -201,15 +197,22 @@ def _FLAGS(hyperscan: Any) -> int:
     return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY)
 
 
-def _compiles(hyperscan: Any, expressions: list[bytes]) -> bool:
+def _compiled(hyperscan: Any, expressions: list[bytes]) -> Any:
+    """A block-mode database for ``expressions`` (ids are their positions), or ``None`` if one is refused."""
+    if not expressions:
+        return None
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
-        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-            expressions=expressions, elements=len(expressions), flags=_FLAGS(hyperscan)
+        database.compile(
+            expressions=expressions,
+            ids=list(range(len(expressions))),
+            elements=len(expressions),
+            flags=_FLAGS(hyperscan),
         )
     except hyperscan.error:  # an expression it cannot handle just stays with ``re``
         log.debug("prefilter: %d expression(s) not compiled", len(expressions))
-        return False
-    return True
+        return None
+    return database
 
 
 def build(regexes: Iterable[re.Pattern[str]]) -> Prefilter | None:
