@@ -14,11 +14,13 @@ only after one precompiled search says some cue word is near.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from mokmin.guard.recognizers.normalize import lower_ascii
+from mokmin.guard.recognizers.prefilter import WINDOW_MARGIN
 from mokmin.guard.spans import PiiType, Span
 
 # Digits must not touch other digits; `\b` is useless next to Hangul (KOREAN_IDENTIFIERS.md §0.1).
@@ -29,6 +31,10 @@ NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 SEP = r"(?: ?- ?| )?"  # hyphen (maybe spaced), one space, or nothing
 
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+def _window_end(window: tuple[int, int]) -> int:
+    return window[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,20 +70,39 @@ def find_context(
     lowered: str, start: int, end: int, words: tuple[str, ...], anti: tuple[str, ...], before: int, after: int
 ) -> Context:
     """The nearest cue wins: ``주민번호 …, 접수번호 1234…`` is anti-context for the second number."""
-    lo = max(0, start - before)
-    window = lowered[lo:start]
-    best_pos = max((window.rfind(w) + len(w) for w in words if w in window), default=-1)
-    best_neg = max((window.rfind(w) + len(w) for w in anti if w in window), default=-1)
+    window = lowered[max(0, start - before) : start]
+    best_pos = _last_end(window, words)
+    best_neg = _last_end(window, anti)
     if best_pos < 0 and best_neg < 0:
         tail = lowered[end : end + after]
-        pos_after = min((tail.find(w) for w in words if w in tail), default=-1)
-        neg_after = min((tail.find(w) for w in anti if w in tail), default=-1)
+        pos_after = _first_start(tail, words)
+        neg_after = _first_start(tail, anti)
         if pos_after >= 0 and (neg_after < 0 or pos_after < neg_after):
             return Context(True, False)
         return Context(False, neg_after >= 0)
     if best_pos > best_neg:
         return Context(True, False)
     return Context(False, True)
+
+
+def _last_end(window: str, words: tuple[str, ...]) -> int:
+    """Where the last-ending occurrence of any of ``words`` in ``window`` ends, or -1."""
+    best = -1
+    for word in words:
+        at = window.rfind(word)
+        if at >= 0 and at + len(word) > best:
+            best = at + len(word)
+    return best
+
+
+def _first_start(window: str, words: tuple[str, ...]) -> int:
+    """Where the first occurrence of any of ``words`` in ``window`` starts, or -1."""
+    best = -1
+    for word in words:
+        at = window.find(word)
+        if at >= 0 and (best < 0 or at < best):
+            best = at
+    return best
 
 
 def cue_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -99,15 +124,21 @@ class Scan:
     Not thread-safe by itself, but each detection builds its own, so recognizers stay shareable.
     """
 
-    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "impossible", "text")
+    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "impossible", "text", "windows")
 
     def __init__(
-        self, text: str, lowered: str | None = None, impossible: frozenset[int] = frozenset()
+        self,
+        text: str,
+        lowered: str | None = None,
+        impossible: frozenset[int] = frozenset(),
+        windows: dict[int, list[tuple[int, int]]] | None = None,
     ) -> None:
         self.text = text
         # id()s of the patterns a prefilter proved absent (see :mod:`prefilter`). Compiled patterns are keyed
         # by id() throughout: hashing one hashes its whole compiled program (10 µs for the address pattern).
         self.impossible = impossible
+        # Where a prefilter proved every match of a pattern lies: sorted, disjoint [lo, hi] windows by id().
+        self.windows = windows if windows is not None else {}
         self._lowered = lowered
         self._longest_run = -1
         self._gates: dict[int, bool] = {}
@@ -129,23 +160,67 @@ class Scan:
 
     def passes(self, pattern: Pattern) -> bool:
         """False when ``pattern`` provably cannot match this text."""
-        if id(pattern.regex) in self.impossible:
+        key = id(pattern.regex)
+        if key in self.impossible:
             return False
+        if key in self.windows:
+            return True  # the prefilter found where it may match: searching there is cheaper than any gate
         if pattern.min_run and self.longest_run < pattern.min_run:
             return False
         gate = pattern.gate
-        if gate is None:
-            return True
-        found = self._gates.get(id(gate))
+        return gate is None or self.occurs(gate)
+
+    def occurs(self, regex: re.Pattern[str]) -> bool:
+        """``regex.search(text) is not None``, computed once per text."""
+        found = self._gates.get(id(regex))
         if found is None:
-            found = self._gates[id(gate)] = gate.search(self.text) is not None
+            found = self._gates[id(regex)] = regex.search(self.text) is not None
         return found
 
     def matches(self, regex: re.Pattern[str]) -> list[re.Match[str]]:
         """``list(regex.finditer(text))``, computed once per text however many recognizers ask."""
         found = self._matches.get(id(regex))
         if found is None:
-            found = self._matches[id(regex)] = list(regex.finditer(self.text))
+            windows = self.windows.get(id(regex))
+            found = list(regex.finditer(self.text)) if windows is None else self._windowed(regex, windows)
+            self._matches[id(regex)] = found
+        return found
+
+    def search(self, regex: re.Pattern[str], pos: int = 0) -> re.Match[str] | None:
+        """``regex.search(text, pos)``, looking only inside the pattern's windows when it has some."""
+        windows = self.windows.get(id(regex))
+        if windows is None:
+            return regex.search(self.text, pos)
+        text, size = self.text, len(self.text)
+        first = bisect_left(windows, pos, key=_window_end) if pos else 0
+        for lo, hi in windows[first:]:
+            # Cut a little after the window so lookaheads see what they read; a match running past the
+            # window can only be an artefact of the cut (real ones lie inside), so the whole text decides.
+            match = regex.search(text, max(lo, pos), min(size, hi + WINDOW_MARGIN))
+            if match is not None:
+                return match if match.end() <= hi else regex.search(text, match.start())
+        return None
+
+    def _windowed(self, regex: re.Pattern[str], windows: list[tuple[int, int]]) -> list[re.Match[str]]:
+        """``finditer`` semantics, window by window (see :meth:`search` for why the cut is exact)."""
+        found: list[re.Match[str]] = []
+        text, size = self.text, len(self.text)
+        pos = 0
+        for lo, hi in windows:
+            if hi < pos:
+                continue
+            cut = min(size, hi + WINDOW_MARGIN)
+            while (match := regex.search(text, max(lo, pos), cut)) is not None:
+                if match.end() > hi:
+                    match = regex.search(text, match.start())
+                    if match is None:
+                        return found
+                if match.end() == match.start():  # empty matches follow subtler rules: leave them to finditer
+                    return list(regex.finditer(text))
+                found.append(match)
+                pos = match.end()
+                if pos > hi:
+                    break
         return found
 
 
@@ -171,10 +246,13 @@ class Recognizer:
     # recognizer, so a subclass whose ``find`` uses other expressions must list them in ``patterns`` too.
     regexes: ClassVar[frozenset[int]] = frozenset()  # their id()s
 
+    _legacy: ClassVar[bool] = False  # a plugin written against the older ``analyze`` hook
+
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         cls._cues = cue_regex(cls.context + cls.anti_context)
         cls.regexes = frozenset(id(p.regex) for p in cls.patterns)
+        cls._legacy = cls.analyze is not Recognizer.analyze
 
     def ruled_out(self, scan: Scan) -> bool:
         """True when none of this recognizer's expressions can match ``scan.text``: no need to call ``find``."""
@@ -200,7 +278,7 @@ class Recognizer:
 
     def find(self, scan: Scan) -> Iterator[Span]:
         """Candidate spans in ``scan.text``: the hook :func:`mokmin.guard.detect` calls."""
-        if type(self).analyze is not Recognizer.analyze:  # a plugin written against the older hook
+        if self._legacy:
             yield from self.analyze(scan.text, scan.lowered)
             return
         if not self.applies(scan.text):
@@ -208,46 +286,51 @@ class Recognizer:
         for pattern in self.patterns:
             if scan.passes(pattern):
                 for match in self.matches(scan, pattern):
-                    yield from self._score(scan, pattern, match)
+                    spans = self._score(scan, pattern, match)
+                    if spans:
+                        yield from spans
 
     def matches(self, scan: Scan, pattern: Pattern) -> Iterable[re.Match[str]]:
         """Where ``pattern`` matches ``scan.text``; a recognizer may narrow where it looks, never what it finds."""
         return scan.matches(pattern.regex)
 
-    def _context_and_score(
-        self, scan: Scan, pattern: Pattern, match: re.Match[str]
-    ) -> tuple[Context, float | None]:
-        start, end = match.span()
-        if self.context_in_validate:
-            ctx = self.context_at(scan, start, end)
-            return ctx, self.score_match(match, pattern, ctx)
-        score = self.score_match(match, pattern, NO_CONTEXT)
-        if score is None:
-            return NO_CONTEXT, None
-        return self.context_at(scan, start, end), score
-
     def context_at(self, scan: Scan, start: int, end: int) -> Context:
         """:func:`find_context` for this recognizer's words, skipped when no cue word is anywhere near."""
         cues = self._cues
+        if cues is None or not scan.occurs(cues):
+            return NO_CONTEXT
         lo = max(0, start - self.context_before)
-        if cues is None or cues.search(scan.text, lo, end + self.context_after) is None:
+        if cues.search(scan.text, lo, end + self.context_after) is None:
             return NO_CONTEXT
         return find_context(
             scan.lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
         )
 
-    def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> list[Span]:
-        ctx, score = self._context_and_score(scan, pattern, match)
-        if score is None:
-            return []
+    def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Sequence[Span]:
+        if self.context_in_validate:
+            ctx = self.context_at(scan, match.start(), match.end())
+            score = self.score_match(match, pattern, ctx)
+            if score is None:
+                return _NO_SPANS
+        else:
+            score = self.score_match(match, pattern, NO_CONTEXT)
+            if score is None:  # no context needed to reject a value (a failed checksum)
+                return _NO_SPANS
+            ctx = self.context_at(scan, match.start(), match.end())
         if ctx.positive:
             score += self.context_boost
         elif ctx.negative:
             score -= self.anti_penalty
         score = max(0.0, min(1.0, score))
+        if pattern.groups == (0,):
+            start, end = match.span()
+            return (Span(self.type, start, end, score, self.name),) if start < end else _NO_SPANS
         spans = []
         for group in pattern.groups:
             g_start, g_end = match.span(group)
             if g_start < g_end:
                 spans.append(Span(self.type, g_start, g_end, score, self.name))
         return spans
+
+
+_NO_SPANS: tuple[Span, ...] = ()

@@ -47,7 +47,10 @@ def _ranges(codes: list[int]) -> Iterator[str]:
 def _folding() -> tuple[dict[int, int], re.Pattern[str]]:
     """The translation table and one search that says whether it is needed (built on first use: ~20 ms)."""
     table = _build_table()
-    return table, re.compile("[" + "".join(_ranges(sorted(table))) + "]")
+    # Beyond the BMP a class of ranges is searched range by range (eight times slower): any character there
+    # (an emoji, a mathematical digit) sends the text to ``translate``, which knows which ones to fold.
+    bmp = sorted(code for code in table if code <= 0xFFFF)
+    return table, re.compile("[" + "".join(_ranges(bmp)) + "\U00010000-\U0010ffff]")
 
 
 def fold(text: str) -> str:

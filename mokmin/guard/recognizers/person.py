@@ -202,7 +202,7 @@ class PersonRecognizer(Recognizer):
                 yield span
         # Lists may run into the next role word ("박지성, 신청인 김영희가"): resume after each role.
         pos = 0
-        while scan.passes(role_before) and (role := role_before.regex.search(text, pos)) is not None:
+        while scan.passes(role_before) and (role := scan.search(role_before.regex, pos)) is not None:
             yield from self._role_before(text, role, role_before, settled)
             pos = role.end("role")
         if scan.passes(self_intro):

@@ -23,37 +23,93 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
 _LOOKAROUND = ("(?<!", "(?<=", "(?!", "(?=")
 _UNSAFE_ESCAPES = frozenset("wWbBAZzDSGpPNuUx0123456789")
+_LONG_REPEAT = re.compile(r"\{(\d+),(?:[2-9]\d|\d{3,})\}")  # an upper bound of 20 or more
 NOTHING: frozenset[int] = frozenset()  # "no pattern ruled out"
 
 
 def superset_expression(regex: re.Pattern[str]) -> str | None:
     """A Hyperscan expression matching wherever ``regex`` can match, or ``None`` if not translatable."""
+    translated = _translate(regex)
+    return None if translated is None else translated[0]
+
+
+def lookahead_reach(regex: re.Pattern[str]) -> int | None:
+    """How many characters past its position a lookahead of ``regex`` may read (0 without lookaheads).
+
+    ``None`` when that is unknown or more than a located search's cut allows (a repeat inside a lookahead,
+    a group, an untranslatable pattern): such patterns are only ever searched over the whole text.
+    """
+    translated = _translate(regex)
+    if translated is None:
+        return None
+    reach = 0
+    for body in translated[1]:
+        width = _fixed_width(body)
+        if width is None or width > _MAX_REACH:
+            return None
+        reach = max(reach, width)
+    return reach
+
+
+def _fixed_width(body: str) -> int | None:
+    """Longest alternative of ``body`` in characters, if it is plain atoms and classes (no repeats, groups)."""
+    widest = width = 0
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            width, i = width + 1, i + 2
+        elif char == "[":
+            end = _class_end(body, i)
+            if end < 0:
+                return None
+            width, i = width + 1, end + 1
+        elif char == "|":
+            widest, width, i = max(widest, width), 0, i + 1
+        elif char in "*+?{()":
+            return None
+        else:
+            width, i = width + (char not in "^$"), i + 1
+    return max(widest, width)
+
+
+def _class_end(text: str, start: int) -> int:
+    """Index of the ``]`` closing the class that opens at ``start``, or -1."""
+    i = start + (2 if text.startswith("[^", start) else 1)
+    if text.startswith("]", i):
+        i += 1  # a leading "]" is a literal
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+        elif text[i] == "]":
+            return i
+        else:
+            i += 1
+    return -1
+
+
+def _translate(regex: re.Pattern[str]) -> tuple[str, list[str]] | None:
+    """The superset expression and the bodies of the lookaheads it dropped or turned into classes."""
     if regex.flags & ~re.UNICODE:
         return None  # IGNORECASE, VERBOSE, MULTILINE …: not worth translating
     pattern = regex.pattern
+    lookaheads: list[str] = []
     out: list[str] = []
     i, n = 0, len(pattern)
     in_class = False
     while i < n:
         char = pattern[i]
         if char == "\\":
-            escaped = pattern[i + 1 : i + 2]
-            if not escaped or escaped in _UNSAFE_ESCAPES:
+            escape = _escape(pattern[i + 1 : i + 2], in_class)
+            if escape is None:
                 return None
-            if escaped == "d":
-                out.append("0-9" if in_class else "[0-9]")
-            elif escaped == "s" and not in_class:
-                out.append(r"[\s\S]")
-            elif escaped == "s":
-                return None
-            else:
-                out.append(pattern[i : i + 2])
+            out.append(escape)
             i += 2
         elif in_class:
             in_class = char != "]"
@@ -71,16 +127,33 @@ def superset_expression(regex: re.Pattern[str]) -> str | None:
             if end < 0:
                 return None
             out.append(_boundary(pattern, i, end))
+            if pattern.startswith(("(?=", "(?!"), i):
+                lookaheads.append(pattern[i + 3 : end])
             i = end + 1
         elif pattern.startswith("(?P<", i):
             out.append("(?:")
             i = pattern.index(">", i) + 1
         elif pattern.startswith("(?", i) and not pattern.startswith("(?:", i):
             return None  # inline flags, back-references, conditionals, comments
+        elif char == "{" and (repeat := _LONG_REPEAT.match(pattern, i)):
+            # ``x{0,62}`` costs Hyperscan far more than ``x{0,}``, which allows more and so stays a superset
+            out.append("{" + repeat.group(1) + ",}")
+            i = repeat.end()
         else:
             out.append(char)
             i += 1
-    return "".join(out)
+    return "".join(out), lookaheads
+
+
+def _escape(escaped: str, in_class: bool) -> str | None:
+    """The Hyperscan form of ``\\`` + ``escaped``, or ``None`` where it has no safe one."""
+    if not escaped or escaped in _UNSAFE_ESCAPES:
+        return None
+    if escaped == "d":
+        return "0-9" if in_class else "[0-9]"
+    if escaped == "s":
+        return None if in_class else r"[\s\S]"
+    return "\\" + escaped
 
 
 def _boundary(pattern: str, start: int, end: int) -> str:
@@ -141,8 +214,31 @@ def _group_end(pattern: str, start: int) -> int:
     return -1
 
 
+class Location(NamedTuple):
+    """What one Hyperscan pass learnt about a text: which patterns cannot match, and where the others can."""
+
+    impossible: frozenset[int]  # id()s of patterns proved absent
+    windows: dict[int, list[tuple[int, int]]]  # id() -> sorted, disjoint [lo, hi] holding every match
+
+
+NOWHERE = Location(NOTHING, {})  # nothing known: every pattern runs over the whole text
+
+# A window's search is cut this many characters after the window, so lookaheads at its end still see text.
+# Patterns whose lookaheads may read further are never located (see :func:`lookahead_reach`).
+WINDOW_MARGIN = 8
+LOCATE_FROM_BYTES = 1024  # shorter texts are only checked for which patterns are present (see Prefilter)
+_MAX_REACH = WINDOW_MARGIN - 2  # ``$`` also matches before a final line break: one more character
+
+
 class Prefilter:
-    """A compiled Hyperscan database for a set of patterns; ``impossible`` is safe to call from any thread."""
+    """A compiled Hyperscan database for a set of patterns; ``locate`` is safe to call from any thread.
+
+    Patterns are compiled in one of two modes. *Located* patterns (bounded lookaheads; Hyperscan can track
+    where their matches start) report every match of their superset expression, start and end: every real
+    match of the ``re`` pattern lies inside one of these, so ``re`` only needs to look there
+    (:meth:`~mokmin.guard.recognizers.base.Scan.matches`). The others (too large for start tracking) only
+    report whether they match at all.
+    """
 
     def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
         import hyperscan
@@ -155,49 +251,141 @@ class Prefilter:
             if expression is not None:
                 self.regexes.append(regex)
                 expressions.append(expression.encode("utf-8"))
-        database = _compiled(hyperscan, expressions)
-        if expressions and database is None:
-            # Some expression is beyond Hyperscan: find it (rare, slower) and leave it to ``re``.
-            kept = [
-                (r, e)
-                for r, e in zip(self.regexes, expressions, strict=True)
-                if _compiled(hyperscan, [e]) is not None
-            ]
-            self.regexes = [r for r, _ in kept]
-            database = _compiled(hyperscan, [e for _, e in kept])
+        wanted = [_LOCATE if lookahead_reach(r) is not None else _PRESENCE for r in self.regexes]
+        modes = _compilable_modes(hyperscan, expressions, wanted)
+        kept = [i for i, mode in enumerate(modes) if mode is not None]
+        self.regexes = [self.regexes[i] for i in kept]
+        self.located = [modes[i] is _LOCATE for i in kept]
+        expressions = [expressions[i] for i in kept]
+        # Two databases over the same expressions (same ids): tracking where matches start costs Hyperscan
+        # about twice the time, and turning byte offsets into string indices costs Python more; on a short
+        # text ``re`` scans a pattern faster than that, so short texts only ask which patterns are present.
+        self._db: Any = _compiled(hyperscan, expressions, [modes[i] for i in kept])
+        self._presence_db: Any = _compiled(hyperscan, expressions, [_PRESENCE] * len(expressions))
         self.covered = frozenset(map(id, self.regexes))  # id()s: hashing a compiled pattern is slow
-        self._db: Any = database
+        self._ids = [id(r) for r in self.regexes]
         self._local = threading.local()
 
     def impossible(self, folded: str) -> frozenset[int]:
         """id()s of the patterns that certainly do not match ``folded`` (a text after :func:`~normalize.fold`)."""
-        if not self.regexes:
-            return NOTHING
+        return self.locate(folded).impossible
+
+    def locate(self, folded: str) -> Location:
+        """Which patterns cannot match ``folded`` (a text after :func:`~normalize.fold`) and where others can."""
+        if self._db is None:
+            return NOWHERE
         try:
             data = folded.encode("utf-8")
         except UnicodeEncodeError:  # fold() replaces lone surrogates, but be safe with any caller
-            return NOTHING
-        found: list[int] = []
-        self._db.scan(data, match_event_handler=_collect, context=found, scratch=self._scratch())
-        regexes = self.regexes
-        return self.covered.difference([id(regexes[i]) for i in found])
+            return NOWHERE
+        if len(data) < LOCATE_FROM_BYTES:
+            found: list[int] = []
+            self._presence_db.scan(
+                data, match_event_handler=_collect_id, context=found, scratch=self._scratch(presence=True)
+            )
+            return Location(self.covered.difference([self._ids[i] for i in found]), {})
+        reports: list[tuple[int, int, int]] = []
+        # Dense input (a megabyte of digits) would report at nearly every byte: stop and run plain ``re``.
+        limit = 64 + len(data) // 4
 
-    def _scratch(self) -> Any:
-        scratch = getattr(self._local, "scratch", None)
+        def collect(pattern_id: int, start: int, end: int, flags: int, context: object) -> bool:
+            reports.append((pattern_id, start, end))
+            return len(reports) > limit
+
+        try:
+            self._db.scan(data, match_event_handler=collect, scratch=self._scratch())
+        except self._hs.ScanTerminated:
+            return NOWHERE
+        if not reports:
+            return Location(self.covered, {})
+        ids, located = self._ids, self.located
+        offsets = _CharOffsets(data, folded)
+        reported: set[int] = set()
+        windows: dict[int, list[tuple[int, int]]] = {}
+        try:
+            for pattern_id, start, end in reports:
+                reported.add(pattern_id)
+                if located[pattern_id]:
+                    span = (offsets.of(start), offsets.of(end))
+                    key = ids[pattern_id]
+                    if key in windows:
+                        windows[key].append(span)
+                    else:
+                        windows[key] = [span]
+        except UnicodeDecodeError:  # an offset inside a character: not in UTF-8 mode; be safe
+            windows = {}
+        for key, spans in windows.items():
+            if len(spans) > 1:
+                windows[key] = _merged(spans)
+        return Location(self.covered.difference([ids[i] for i in reported]), windows)
+
+    def _scratch(self, presence: bool = False) -> Any:
+        """This thread's scratch space for one of the databases (Hyperscan needs one per thread)."""
+        name = "presence" if presence else "locate"
+        scratch = getattr(self._local, name, None)
         if scratch is None:
-            scratch = self._local.scratch = self._hs.Scratch(self._db)
+            scratch = self._hs.Scratch(self._presence_db if presence else self._db)
+            setattr(self._local, name, scratch)
         return scratch
 
 
-def _collect(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:
+def _collect_id(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:
     found.append(pattern_id)
 
 
-def _FLAGS(hyperscan: Any) -> int:
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching ``[start, end]`` spans joined, in order."""
+    spans.sort()
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        last_start, last_end = out[-1]
+        if start <= last_end:
+            if end > last_end:
+                out[-1] = (last_start, end)
+        else:
+            out.append((start, end))
+    return out
+
+
+class _CharOffsets:
+    """Byte offsets in ``data`` (``text`` as UTF-8) to string indices.
+
+    Hyperscan reports offsets in increasing order of match end (starts nearby), so the last answer is
+    remembered and the next one decodes only the bytes in between; a short text is simply decoded up to the
+    offset.
+    """
+
+    __slots__ = ("_byte", "_char", "_data", "_identity")
+
+    def __init__(self, data: bytes, text: str) -> None:
+        self._data = data
+        self._identity = len(data) == len(text)  # ASCII: one byte per character
+        self._byte = self._char = 0
+
+    def of(self, offset: int) -> int:
+        if self._identity:
+            return offset
+        data = self._data
+        if len(data) <= 1024:
+            return len(data[:offset].decode("utf-8"))
+        if offset >= self._byte:
+            self._char += len(data[self._byte : offset].decode("utf-8"))
+        else:
+            self._char -= len(data[offset : self._byte].decode("utf-8"))
+        self._byte = offset
+        return self._char
+
+
+_LOCATE, _PRESENCE = "locate", "presence"
+
+
+def _flags(hyperscan: Any, mode: str) -> int:
+    if mode is _LOCATE:  # every match, with its leftmost start; an expression matching "" is refused
+        return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
     return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY)
 
 
-def _compiled(hyperscan: Any, expressions: list[bytes]) -> Any:
+def _compiled(hyperscan: Any, expressions: list[bytes], modes: list[str | None] | list[str]) -> Any:
     """A block-mode database for ``expressions`` (ids are their positions), or ``None`` if one is refused."""
     if not expressions:
         return None
@@ -207,12 +395,30 @@ def _compiled(hyperscan: Any, expressions: list[bytes]) -> Any:
             expressions=expressions,
             ids=list(range(len(expressions))),
             elements=len(expressions),
-            flags=_FLAGS(hyperscan),
+            flags=[_flags(hyperscan, mode or _PRESENCE) for mode in modes],
         )
-    except hyperscan.error:  # an expression it cannot handle just stays with ``re``
+    except hyperscan.error:  # an expression it cannot handle in that mode
         log.debug("prefilter: %d expression(s) not compiled", len(expressions))
         return None
     return database
+
+
+def _compilable_modes(hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> list[str | None]:
+    """The wanted mode of each expression, else presence only, else ``None`` (left to ``re`` entirely).
+
+    All at once first; only when Hyperscan refuses the set are expressions tried one by one.
+    """
+    if not expressions or _compiled(hyperscan, expressions, wanted) is not None:
+        return list(wanted)
+    modes: list[str | None] = []
+    for expression, mode in zip(expressions, wanted, strict=True):
+        if mode is _LOCATE and _compiled(hyperscan, [expression], [_LOCATE]) is not None:
+            modes.append(_LOCATE)
+        elif _compiled(hyperscan, [expression], [_PRESENCE]) is not None:
+            modes.append(_PRESENCE)
+        else:
+            modes.append(None)
+    return modes
 
 
 def build(regexes: Iterable[re.Pattern[str]]) -> Prefilter | None:

@@ -79,10 +79,15 @@ def warm() -> None:
 
 def impossible_patterns(text: str) -> frozenset[int]:
     """Registered patterns proved not to match ``text`` (already folded) in one pass (none without Hyperscan)."""
+    return locate(text).impossible
+
+
+def locate(text: str) -> prefilter.Location:
+    """Which registered patterns cannot match ``text`` (already folded), and where the others can."""
     if not _prefilter_built:
         warm()
     current = _prefilter
-    return current.impossible(text) if current is not None else prefilter.NOTHING
+    return current.locate(text) if current is not None else prefilter.NOWHERE
 
 
 def recognizers(types: frozenset[PiiType] | None = None) -> list[Recognizer]:
