@@ -110,7 +110,7 @@ def _detect(text: str, wanted: frozenset[PiiType] | None, threshold: float, dead
 def _find(chunk: str, active: list[Recognizer], threshold: float, deadline: float) -> list[Span]:
     """Every recognizer's candidates at or above ``threshold`` in one chunk (offsets into the chunk)."""
     location = registry.locate(chunk)
-    scan = Scan(chunk, impossible=location.impossible, windows=location.windows)
+    scan = Scan(chunk, impossible=location.impossible, windows=location.windows, threshold=threshold)
     found: list[Span] = []
     for recognizer in active:
         if recognizer.ruled_out(scan):

@@ -124,7 +124,16 @@ class Scan:
     Not thread-safe by itself, but each detection builds its own, so recognizers stay shareable.
     """
 
-    __slots__ = ("_gates", "_longest_run", "_lowered", "_matches", "impossible", "text", "windows")
+    __slots__ = (
+        "_gates",
+        "_longest_run",
+        "_lowered",
+        "_matches",
+        "impossible",
+        "text",
+        "threshold",
+        "windows",
+    )
 
     def __init__(
         self,
@@ -132,8 +141,12 @@ class Scan:
         lowered: str | None = None,
         impossible: frozenset[int] = frozenset(),
         windows: dict[int, list[tuple[int, int]]] | None = None,
+        threshold: float = 0.0,
     ) -> None:
         self.text = text
+        # Spans scoring below this are of no use to the caller: recognizers may leave them out, and skip the
+        # context lookup for a candidate that no context could lift to it.
+        self.threshold = threshold
         # id()s of the patterns a prefilter proved absent (see :mod:`prefilter`). Compiled patterns are keyed
         # by id() throughout: hashing one hashes its whole compiled program (10 µs for the address pattern).
         self.impossible = impossible
@@ -242,6 +255,7 @@ class Recognizer:
     # the context is looked up only for values they accept (a failed checksum needs no context words).
     context_in_validate: ClassVar[bool] = False
     _cues: ClassVar[re.Pattern[str] | None] = None
+    _boosters: ClassVar[re.Pattern[str] | None] = None  # the positive cue words alone
     # Every regex ``find`` may run. When a prefilter proves all of them absent, detection skips the
     # recognizer, so a subclass whose ``find`` uses other expressions must list them in ``patterns`` too.
     regexes: ClassVar[frozenset[int]] = frozenset()  # their id()s
@@ -251,6 +265,7 @@ class Recognizer:
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         cls._cues = cue_regex(cls.context + cls.anti_context)
+        cls._boosters = cue_regex(cls.context)
         cls.regexes = frozenset(id(p.regex) for p in cls.patterns)
         cls._legacy = cls.analyze is not Recognizer.analyze
 
@@ -306,6 +321,11 @@ class Recognizer:
             scan.lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
         )
 
+    def _may_lift(self, scan: Scan, score: float) -> bool:
+        """Whether positive context could still lift ``score`` to the scan's threshold (a cue word exists)."""
+        boosters = self._boosters
+        return score + self.context_boost >= scan.threshold and boosters is not None and scan.occurs(boosters)
+
     def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Sequence[Span]:
         if self.context_in_validate:
             ctx = self.context_at(scan, match.start(), match.end())
@@ -315,6 +335,8 @@ class Recognizer:
         else:
             score = self.score_match(match, pattern, NO_CONTEXT)
             if score is None:  # no context needed to reject a value (a failed checksum)
+                return _NO_SPANS
+            if score < scan.threshold and not self._may_lift(scan, score):
                 return _NO_SPANS
             ctx = self.context_at(scan, match.start(), match.end())
         if ctx.positive:

@@ -94,3 +94,14 @@ def test_cue_regex_ignores_words_that_could_never_match() -> None:
     cues = cue_regex(("kb국민", "tel"))
     assert cues is not None and cues.search("KB국민 TEL") is not None
     assert cues.search("\u212ab국민") is None  # the Kelvin sign is not an ASCII K
+
+
+def test_a_threshold_only_drops_spans_that_could_not_reach_it() -> None:
+    """Skipping the context of a candidate no cue word could lift changes nothing the caller keeps."""
+    texts = [fold(s.text) for s in build(300, seed=23)] + ["계좌 110-123-456789", "010-1234-5678 입금"]
+    for text in texts:
+        for threshold in (0.3, 0.5, 0.8):
+            for recognizer in recognizers():
+                every = [s for s in recognizer.find(Scan(text)) if s.score >= threshold]
+                kept = [s for s in recognizer.find(Scan(text, threshold=threshold)) if s.score >= threshold]
+                assert kept == every, (recognizer.name, text)
