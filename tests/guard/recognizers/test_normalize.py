@@ -40,6 +40,16 @@ def test_fold_fast_path_equals_the_full_translation(text: str) -> None:
     assert fold(text) == text.translate(_folding()[0])
 
 
+@given(
+    st.lists(st.sampled_from(["가", "a", " ", "\t", "—", "–", "０", "９", "٣", "😀", "𝟑", "\u3000"]), max_size=120)
+)
+def test_fold_with_few_or_many_foldable_characters_equals_the_full_translation(chars: list[str]) -> None:
+    from mokmin.guard.recognizers.normalize import _folding
+
+    text = "".join(chars)
+    assert fold(text) == text.translate(_folding()[0])
+
+
 @given(st.text(alphabet=st.characters(codec=None, categories=("Nd",)), min_size=1))
 def test_every_unicode_digit_folds_to_its_ascii_digit(text: str) -> None:
     folded = fold(text)
