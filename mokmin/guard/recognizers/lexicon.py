@@ -13,13 +13,11 @@ a copy of data that the installed packages already contain, and a missing or unw
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import threading
-from importlib import metadata
 from pathlib import Path
 
+from mokmin.core import cache
 from mokmin.core.korean import analyser
 
 # Tags that do not make a candidate "an ordinary word": proper nouns (names live there), unknown forms, and
@@ -43,32 +41,24 @@ def common_words() -> frozenset[str]:
 
 
 def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    versions = "-".join(_version(name) for name in ("kiwipiepy", "kiwipiepy_model"))
-    return Path(base) / "mokmin" / f"kiwi-words-{versions}-v{_FORMAT}.txt"
+    return cache.path(_cache_name())
 
 
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def _cache_name() -> str:
+    versions = "-".join(cache.version(name) for name in ("kiwipiepy", "kiwipiepy_model"))
+    return f"kiwi-words-{versions}-v{_FORMAT}.txt"
 
 
 def _load() -> frozenset[str]:
-    path = _cache_file()
-    try:
-        return frozenset(path.read_text(encoding="utf-8").split())
-    except (OSError, UnicodeDecodeError):
-        pass
+    name = _cache_name()
+    stored = cache.read(name)
+    if stored is not None:
+        try:
+            return frozenset(stored.decode("utf-8").split())
+        except UnicodeDecodeError:
+            pass
     words = _from_dictionary()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as out:
-            out.write("\n".join(sorted(words)))
-        os.replace(out.name, path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError:
-        pass
+    cache.write(name, "\n".join(sorted(words)).encode("utf-8"))
     return words
 
 

@@ -19,11 +19,16 @@ Without Hyperscan (not installed, or no build for this CPU) every pattern simply
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import platform
 import re
 import threading
 from collections.abc import Iterable
 from typing import Any, NamedTuple
+
+from mokmin.core import cache
 
 log = logging.getLogger(__name__)
 
@@ -252,16 +257,15 @@ class Prefilter:
                 self.regexes.append(regex)
                 expressions.append(expression.encode("utf-8"))
         wanted = [_LOCATE if lookahead_reach(r) is not None else _PRESENCE for r in self.regexes]
-        modes = _compilable_modes(hyperscan, expressions, wanted)
-        kept = [i for i, mode in enumerate(modes) if mode is not None]
+        built = _Databases.load(hyperscan, expressions, wanted)
+        if built is None:
+            built = _Databases.build(hyperscan, expressions, wanted)
+            built.store(hyperscan, expressions, wanted)
+        kept = [i for i, mode in enumerate(built.modes) if mode is not None]
         self.regexes = [self.regexes[i] for i in kept]
-        self.located = [modes[i] is _LOCATE for i in kept]
-        expressions = [expressions[i] for i in kept]
-        # Two databases over the same expressions (same ids): tracking where matches start costs Hyperscan
-        # about twice the time, and turning byte offsets into string indices costs Python more; on a short
-        # text ``re`` scans a pattern faster than that, so short texts only ask which patterns are present.
-        self._db: Any = _compiled(hyperscan, expressions, [modes[i] for i in kept])
-        self._presence_db: Any = _compiled(hyperscan, expressions, [_PRESENCE] * len(expressions))
+        self.located = [built.modes[i] is _LOCATE for i in kept]
+        self._db: Any = built.locate
+        self._presence_db: Any = built.presence
         self.covered = frozenset(map(id, self.regexes))  # id()s: hashing a compiled pattern is slow
         self._ids = [id(r) for r in self.regexes]
         self._local = threading.local()
@@ -327,6 +331,70 @@ class Prefilter:
             scratch = self._hs.Scratch(self._presence_db if presence else self._db)
             setattr(self._local, name, scratch)
         return scratch
+
+
+class _Databases(NamedTuple):
+    """Both compiled databases, and the mode each expression got (``None``: left to ``re``).
+
+    The two databases hold the same expressions with the same ids: tracking where matches start costs
+    Hyperscan about twice the time, and turning byte offsets into string indices costs Python more, so short
+    texts only ask which patterns are present. Compiling takes seconds, so the result is cached per set of
+    expressions, Hyperscan version and machine (:mod:`mokmin.core.cache`).
+    """
+
+    modes: list[str | None]
+    locate: Any
+    presence: Any
+
+    @classmethod
+    def build(cls, hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> _Databases:
+        modes = _compilable_modes(hyperscan, expressions, wanted)
+        kept = [i for i, mode in enumerate(modes) if mode is not None]
+        compiled = [expressions[i] for i in kept]
+        return cls(
+            modes,
+            _compiled(hyperscan, compiled, [modes[i] for i in kept]),
+            _compiled(hyperscan, compiled, [_PRESENCE] * len(compiled)),
+        )
+
+    def store(self, hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> None:
+        parts = [hyperscan.dumpb(db) if db is not None else b"" for db in (self.locate, self.presence)]
+        header = {"modes": self.modes, "sizes": [len(part) for part in parts]}
+        cache.write(
+            _cache_name(hyperscan, expressions, wanted), json.dumps(header).encode() + b"\n" + b"".join(parts)
+        )
+
+    @classmethod
+    def load(cls, hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> _Databases | None:
+        """The cached databases, or ``None`` if there are none usable (missing, damaged, other CPU …)."""
+        stored = cache.read(_cache_name(hyperscan, expressions, wanted))
+        if stored is None:
+            return None
+        try:
+            head, _, body = stored.partition(b"\n")
+            header = json.loads(head)
+            modes = [
+                None if m is None else {_LOCATE: _LOCATE, _PRESENCE: _PRESENCE}[m] for m in header["modes"]
+            ]
+            locate_size, presence_size = header["sizes"]
+            if len(modes) != len(expressions) or len(body) != locate_size + presence_size:
+                return None
+            dbs = [
+                hyperscan.loadb(part, mode=hyperscan.HS_MODE_BLOCK) if part else None
+                for part in (body[:locate_size], body[locate_size:])
+            ]
+        except (ValueError, KeyError, TypeError, hyperscan.error):
+            return None
+        return cls(modes, dbs[0], dbs[1])
+
+
+_CACHE_FORMAT = 1  # bump when the flags or the layout of the cache file change
+
+
+def _cache_name(hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> str:
+    key = json.dumps([_CACHE_FORMAT, platform.machine(), [e.decode() for e in expressions], wanted])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    return f"hyperscan-{hyperscan.__version__}-{digest}.db"
 
 
 def _collect_id(pattern_id: int, start: int, end: int, flags: int, found: list[int]) -> None:

@@ -41,7 +41,9 @@ def test_fold_fast_path_equals_the_full_translation(text: str) -> None:
 
 
 @given(
-    st.lists(st.sampled_from(["가", "a", " ", "\t", "—", "–", "０", "９", "٣", "😀", "𝟑", "\u3000"]), max_size=120)
+    st.lists(
+        st.sampled_from(["가", "a", " ", "\t", "—", "–", "０", "９", "٣", "😀", "𝟑", "\u3000"]), max_size=120
+    )
 )
 def test_fold_with_few_or_many_foldable_characters_equals_the_full_translation(chars: list[str]) -> None:
     from mokmin.guard.recognizers.normalize import _folding

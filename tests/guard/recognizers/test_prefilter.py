@@ -2,6 +2,7 @@
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from bench.guard.dataset import build
 from mokmin.guard import detect
-from mokmin.guard.recognizers import recognizers, registry
+from mokmin.guard.recognizers import prefilter, recognizers, registry
 from mokmin.guard.recognizers.base import Scan
 from mokmin.guard.recognizers.normalize import fold
 from mokmin.guard.recognizers.prefilter import LOCATE_FROM_BYTES, lookahead_reach, superset_expression
@@ -178,3 +179,28 @@ def test_lookahead_reach(pattern: str, reach: int | None) -> None:
 def test_long_repeats_are_opened_up_for_hyperscan() -> None:
     assert superset_expression(re.compile(r"[a-z]{0,62}@")) == "[a-z]{0,}@"
     assert superset_expression(re.compile(r"[a-z]{2,8}@")) == "[a-z]{2,8}@"
+
+
+def test_compiled_databases_are_cached_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    regexes = [p.regex for r in recognizers() for p in r.patterns]
+    text = fold("\n\n".join(s.text for s in build(20, seed=3)))
+    built = prefilter.Prefilter(regexes)
+    files = list((tmp_path / "mokmin").glob("hyperscan-*.db"))
+    assert len(files) == 1
+
+    def no_compiling(*args: object) -> object:
+        raise AssertionError("the cached databases should have been used")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(prefilter._Databases, "build", no_compiling)
+        loaded = prefilter.Prefilter(regexes)
+    assert loaded.located == built.located
+    assert loaded.locate(text) == built.locate(text)
+    assert loaded.locate(text[:200]) == built.locate(text[:200])
+
+    files[0].write_bytes(b'{"modes": [], "sizes": [1, 2]}\nxyz')
+    rebuilt = prefilter.Prefilter(regexes)
+    assert rebuilt.locate(text) == built.locate(text)
