@@ -181,18 +181,8 @@ def _boundary(pattern: str, start: int, end: int) -> str:
 
 
 def _single_class(text: str) -> bool:
-    """``text`` is exactly one ``[...]`` character class."""
-    if not text.startswith("[") or text.startswith("[^"):
-        return False
-    i = 2 if text.startswith("[]") else 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "]":
-            return i == len(text) - 1
-        i += 1
-    return False
+    """``text`` is exactly one (not negated) ``[...]`` character class."""
+    return text.startswith("[") and not text.startswith("[^") and _class_end(text, 0) == len(text) - 1
 
 
 def _group_end(pattern: str, start: int) -> int:
