@@ -115,6 +115,9 @@ def main() -> None:
     )
     parser.add_argument("--no-presidio", action="store_true", help="skip the Presidio comparison")
     parser.add_argument("--dump", help="write the evaluation set as JSON Lines to this file and exit")
+    parser.add_argument(
+        "--stages", action="store_true", help="also print where detection spends its time, stage by stage"
+    )
     args = parser.parse_args()
     samples = build(args.count, args.seed)
     if args.dump:
@@ -143,6 +146,21 @@ def main() -> None:
         )
     print()
     _print(names, scores, seconds, doc_seconds, samples)
+    if args.stages:
+        _print_stages(texts, documents, args.rounds)
+
+
+def _print_stages(texts: list[str], documents: list[str], rounds: int) -> None:
+    from bench.guard.stages import stage_times
+
+    per_text, per_document = stage_times(texts, rounds), stage_times(documents, rounds)
+    print()
+    print(f"{'stage (mokmin)':<22} │ {'µs per text':>12} │ {'µs per document':>16}")
+    print("─" * 58)
+    for stage in sorted(per_text, key=lambda s: -per_document.get(s, 0.0)):
+        print(f"{stage:<22} │ {per_text[stage]:12.1f} │ {per_document.get(stage, 0.0):16.1f}")
+    print("─" * 58)
+    print(f"{'sum':<22} │ {sum(per_text.values()):12.1f} │ {sum(per_document.values()):16.1f}")
 
 
 if __name__ == "__main__":

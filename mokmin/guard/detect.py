@@ -120,7 +120,9 @@ def _find(chunk: str, active: list[Recognizer], threshold: float, deadline: floa
     return found
 
 
-FEW_NAMES = 8
+# ``str.find`` per name beats one pass over every Hangul word up to a few hundred names (measured: 9 names in
+# 1 KB, 59 vs 91 µs; 370 names in 217 KB, equal); beyond this many, the pass keeps the work linear.
+FEW_NAMES = 64
 _HANGUL_WORD = re.compile("(?<![가-힣])[가-힣]{2,5}")
 _NAME_FOLLOW_OK = set("은는이가을를의와과도께에님씨로랑")
 

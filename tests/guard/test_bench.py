@@ -33,3 +33,18 @@ def test_generated_labels_are_valid_identifiers() -> None:
             elif kind == "CARD":
                 assert luhn_ok(digits(value))
     assert all(not s.spans for s in samples if s.category == "negative")
+
+
+def test_the_stage_clock_runs_the_same_detection() -> None:
+    from collections import defaultdict
+
+    from bench.guard.stages import stage_times, timed_detect
+    from mokmin.guard import detect
+
+    texts = [s.text for s in build(60, seed=4)]
+    texts.append("\n\n".join(texts))  # a long text: located, not only prefiltered
+    clock: dict[str, float] = defaultdict(float)
+    for text in texts:
+        assert timed_detect(text, clock) == detect(text)
+    assert {"fold", "Hyperscan pass", "person", "overlaps", "name mentions"} <= set(clock)
+    assert all(value >= 0 for value in stage_times(texts[:5], rounds=1).values())

@@ -95,3 +95,21 @@ def test_hostile_input_scans_in_bounded_time(name: str, text: str) -> None:
 def test_surrogates_and_controls_do_not_crash() -> None:
     text = "\ud800\x00 민원인 홍길동 씨 \udfff 010-1234-5678"
     assert {s.type for s in detect(text)} == {PiiType.PERSON, PiiType.PHONE}
+
+
+def test_both_ways_of_finding_name_mentions_agree() -> None:
+    from mokmin.guard.detect import FEW_NAMES, _korean_mentions, _mentions_by_word
+
+    rng = random.Random(3)
+    syllables = "김이박영희철수민지남궁정란가나다"
+    for _ in range(200):
+        names = {
+            "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+            for _ in range(rng.randint(1, 12))
+        }
+        text = " ".join(
+            "".join(rng.choice(syllables + "은는 ,") for _ in range(rng.randint(1, 7))) for _ in range(40)
+        )
+        assert len(names) <= FEW_NAMES
+        found = list(_korean_mentions(text, names, float("inf")))
+        assert found == sorted(_mentions_by_word(text, names, float("inf"))), (names, text)
