@@ -311,20 +311,24 @@ class Recognizer:
 
     def context_at(self, scan: Scan, start: int, end: int) -> Context:
         """:func:`find_context` for this recognizer's words, skipped when no cue word is anywhere near."""
+        # Only the candidate's own window is searched: a search of the whole text for "any cue at all" would
+        # scan a long document end to end for every recognizer, costing more than the windows do.
         cues = self._cues
-        if cues is None or not scan.occurs(cues):
-            return NO_CONTEXT
         lo = max(0, start - self.context_before)
-        if cues.search(scan.text, lo, end + self.context_after) is None:
+        if cues is None or cues.search(scan.text, lo, end + self.context_after) is None:
             return NO_CONTEXT
         return find_context(
             scan.lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
         )
 
-    def _may_lift(self, scan: Scan, score: float) -> bool:
-        """Whether positive context could still lift ``score`` to the scan's threshold (a cue word exists)."""
+    def _may_lift(self, scan: Scan, score: float, start: int, end: int) -> bool:
+        """Whether positive context could still lift ``score`` to the scan's threshold: a positive cue word
+        lies in the candidate's context window."""
         boosters = self._boosters
-        return score + self.context_boost >= scan.threshold and boosters is not None and scan.occurs(boosters)
+        if boosters is None or score + self.context_boost < scan.threshold:
+            return False
+        lo = max(0, start - self.context_before)
+        return boosters.search(scan.text, lo, end + self.context_after) is not None
 
     def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Sequence[Span]:
         if self.context_in_validate:
@@ -336,7 +340,7 @@ class Recognizer:
             score = self.score_match(match, pattern, NO_CONTEXT)
             if score is None:  # no context needed to reject a value (a failed checksum)
                 return _NO_SPANS
-            if score < scan.threshold and not self._may_lift(scan, score):
+            if score < scan.threshold and not self._may_lift(scan, score, match.start(), match.end()):
                 return _NO_SPANS
             ctx = self.context_at(scan, match.start(), match.end())
         if ctx.positive:
