@@ -13,6 +13,7 @@ only after one precompiled search says some cue word is near.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +32,11 @@ NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 SEP = r"(?: ?- ?| )?"  # hyphen (maybe spaced), one space, or nothing
 
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+@functools.cache
+def _digit_run(length: int) -> re.Pattern[str]:
+    return re.compile(rf"\d{{{length}}}")
 
 
 def _window_end(window: tuple[int, int]) -> int:
@@ -178,10 +184,16 @@ class Scan:
             return False
         if key in self.windows:
             return True  # the prefilter found where it may match: searching there is cheaper than any gate
-        if pattern.min_run and self.longest_run < pattern.min_run:
+        if pattern.min_run and not self.has_run(pattern.min_run):
             return False
         gate = pattern.gate
         return gate is None or self.occurs(gate)
+
+    def has_run(self, length: int) -> bool:
+        """Whether the text holds ``length`` consecutive ``\\d`` characters (one search, stopping at the first)."""
+        if self._longest_run >= 0:
+            return self._longest_run >= length
+        return self.occurs(_digit_run(length))
 
     def occurs(self, regex: re.Pattern[str]) -> bool:
         """``regex.search(text) is not None``, computed once per text."""

@@ -105,3 +105,8 @@ def test_a_threshold_only_drops_spans_that_could_not_reach_it() -> None:
                 every = [s for s in recognizer.find(Scan(text)) if s.score >= threshold]
                 kept = [s for s in recognizer.find(Scan(text, threshold=threshold)) if s.score >= threshold]
                 assert kept == every, (recognizer.name, text)
+
+
+@given(st.text(alphabet="01234 ab٣", max_size=40), st.integers(1, 12))
+def test_has_run_agrees_with_the_longest_run(text: str, length: int) -> None:
+    assert Scan(text).has_run(length) == (Scan(text).longest_run >= length)
