@@ -6,45 +6,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
 from mokmin.gateway.providers import http11
-
-Serve = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
-
-@asynccontextmanager
-async def server(serve: Serve) -> AsyncIterator[str]:
-    """A TCP server on 127.0.0.1 running ``serve`` per connection; yields its base URL."""
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await serve(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-
-    listener = await asyncio.start_server(handle, "127.0.0.1", 0)
-    port = listener.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        listener.close()
-        await listener.wait_closed()
-
-
-async def read_request(reader: asyncio.StreamReader) -> tuple[bytes, dict[bytes, bytes], bytes]:
-    """(request line, headers by lower-case name, body) of one request."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    line, *fields = head[:-4].split(b"\r\n")
-    headers = {name.strip().lower(): value.strip() for name, _, value in (f.partition(b":") for f in fields)}
-    body = await reader.readexactly(int(headers.get(b"content-length", b"0")))
-    return line, headers, body
+from tests.fixtures.raw_http import read_request, server
 
 
 def client(**overrides: float) -> http11.Client:

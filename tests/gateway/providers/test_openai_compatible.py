@@ -7,7 +7,7 @@ to send what the fake upstream never does (broken JSON, an error event mid-strea
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -36,6 +36,7 @@ from mokmin.gateway.types import (
     Timeouts,
 )
 from tests.fixtures.fake_upstreams import DEFAULT_REPLY, FakeUpstream, fake_embedding, provider_config
+from tests.fixtures.raw_http import Serve, read_request, server
 
 REQUEST = ChatRequest(
     model="fake-gpt", messages=[ChatMessage(role="user", content="hello there")], max_tokens=5
@@ -55,36 +56,17 @@ async def collect(chunks: Any) -> list[ChatChunk]:
 
 # --- a raw HTTP/1.1 server for answers the fake upstream never gives ---------------------------------------
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-
 
 @asynccontextmanager
-async def raw_server(handler: Handler) -> AsyncIterator[str]:
+async def raw_server(handler: Serve) -> AsyncIterator[str]:
     """Serve ``handler`` on 127.0.0.1 (after the request head and body are read); yields the ``/v1`` URL."""
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            (
-                int(line.split(b":")[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length")
-            ),
-            0,
-        )
-        await reader.readexactly(length)
-        try:
-            await handler(reader, writer)
-        finally:
-            writer.close()
+        await read_request(reader)
+        await handler(reader, writer)
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.close()
-        await server.wait_closed()
+    async with server(serve) as base:
+        yield f"{base}/v1"
 
 
 def raw_config(base_url: str, **overrides: Any) -> ProviderConfig:
