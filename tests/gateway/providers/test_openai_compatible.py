@@ -54,6 +54,14 @@ async def collect(chunks: Any) -> list[ChatChunk]:
     return [chunk async for chunk in chunks]
 
 
+async def streamed(upstream: FakeUpstream, max_tokens: int | None) -> list[ChatChunk]:
+    """Every chunk of one streamed reply to ``REQUEST`` (with ``max_tokens``) from a fresh provider."""
+    p = provider(upstream)
+    chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": max_tokens})))
+    await p.aclose()
+    return chunks
+
+
 # --- a raw HTTP/1.1 server for answers the fake upstream never gives ---------------------------------------
 
 
@@ -148,13 +156,7 @@ def test_model_alias_maps_to_the_upstream_id(upstream: FakeUpstream) -> None:
 
 
 def test_stream_with_usage_from_the_server(upstream: FakeUpstream) -> None:
-    async def main() -> list[ChatChunk]:
-        p = provider(upstream)
-        chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": None})))
-        await p.aclose()
-        return chunks
-
-    chunks = asyncio.run(main())
+    chunks = asyncio.run(streamed(upstream, max_tokens=None))
     # Words that arrive in one read come on as one chunk (see the next test for words that arrive apart).
     assert "".join(c.text for c in chunks[:-1]) == DEFAULT_REPLY and all(c.text for c in chunks[:-1])
     final = chunks[-1]
@@ -168,27 +170,14 @@ def test_stream_with_usage_from_the_server(upstream: FakeUpstream) -> None:
 
 def test_words_that_arrive_apart_stream_apart(upstream: FakeUpstream) -> None:
     upstream.chunk_delay = 0.02
-
-    async def main() -> list[ChatChunk]:
-        p = provider(upstream)
-        chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": None})))
-        await p.aclose()
-        return chunks
-
-    chunks = asyncio.run(main())
+    chunks = asyncio.run(streamed(upstream, max_tokens=None))
     assert [c.text for c in chunks[:-1]] == [DEFAULT_REPLY.split(" ")[0]] + [
         " " + w for w in DEFAULT_REPLY.split(" ")[1:]
     ]
 
 
 def test_stream_cut_by_max_tokens_ends_with_length(upstream: FakeUpstream) -> None:
-    async def main() -> list[ChatChunk]:
-        p = provider(upstream)
-        chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": 2})))
-        await p.aclose()
-        return chunks
-
-    chunks = asyncio.run(main())
+    chunks = asyncio.run(streamed(upstream, max_tokens=2))
     assert "".join(c.text for c in chunks[:-1]) == " ".join(DEFAULT_REPLY.split(" ")[:2])
     assert chunks[-1].finish_reason == "length"
     assert chunks[-1].usage is not None and chunks[-1].usage.output_tokens == 2
@@ -197,16 +186,11 @@ def test_stream_cut_by_max_tokens_ends_with_length(upstream: FakeUpstream) -> No
 def test_stream_without_usage_from_the_server_is_estimated_and_marked(upstream: FakeUpstream) -> None:
     upstream.honour_include_usage = False
 
-    async def main() -> None:
-        p = provider(upstream)
-        chunks = await collect(p.stream(REQUEST.model_copy(update={"max_tokens": None})))
-        await p.aclose()
-        assert "".join(c.text for c in chunks) == DEFAULT_REPLY
-        usage = chunks[-1].usage
-        assert usage is not None and usage.estimated
-        assert usage.input_tokens > 0 and usage.output_tokens > 0
-
-    asyncio.run(main())
+    chunks = asyncio.run(streamed(upstream, max_tokens=None))
+    assert "".join(c.text for c in chunks) == DEFAULT_REPLY
+    usage = chunks[-1].usage
+    assert usage is not None and usage.estimated
+    assert usage.input_tokens > 0 and usage.output_tokens > 0
 
 
 def test_sse_decoder_handles_any_split_crlf_comments_and_multiline_data() -> None:
