@@ -2,6 +2,7 @@
 
 import itertools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,12 +50,27 @@ def test_prefilter_rules_out_most_patterns_of_an_ordinary_text() -> None:
     assert len(impossible) > len(runnable)
 
 
-def test_detection_is_the_same_with_and_without_the_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = [s.text for s in build(300, seed=11)]
-    with_prefilter = [detect(t) for t in texts]
+def _short_texts() -> list[str]:
+    return [s.text for s in build(300, seed=11)]
+
+
+def _long_texts() -> list[str]:
+    """Documents of twenty texts: long enough to be located, not only prefiltered."""
+    samples = build(200, seed=17)
+    texts = ["\n\n".join(s.text for s in samples[i : i + 20]) for i in range(0, len(samples), 20)]
+    assert all(len(t.encode("utf-8")) >= LOCATE_FROM_BYTES for t in texts)
+    return texts
+
+
+@pytest.mark.parametrize("texts", [_short_texts, _long_texts], ids=["short", "long"])
+def test_detection_is_the_same_with_and_without_the_prefilter(
+    texts: Callable[[], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = texts()
+    with_prefilter = [detect(t) for t in corpus]
     monkeypatch.setattr(registry, "_prefilter", None)
     monkeypatch.setattr(registry, "_prefilter_built", True)
-    assert [detect(t) for t in texts] == with_prefilter
+    assert [detect(t) for t in corpus] == with_prefilter
 
 
 @pytest.mark.parametrize(
@@ -146,18 +162,6 @@ def test_a_window_cut_never_invents_or_hides_a_match() -> None:
     assert [m.group(0) for m in scan.matches(regex)] == ["234-5678"]
     found = scan.search(regex, 0)
     assert found is not None and found.start() == 30
-
-
-def test_detection_on_long_texts_is_the_same_with_and_without_the_prefilter(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    samples = build(200, seed=17)
-    texts = ["\n\n".join(s.text for s in samples[i : i + 20]) for i in range(0, len(samples), 20)]
-    assert all(len(t.encode("utf-8")) >= LOCATE_FROM_BYTES for t in texts)
-    with_prefilter = [detect(t) for t in texts]
-    monkeypatch.setattr(registry, "_prefilter", None)
-    monkeypatch.setattr(registry, "_prefilter_built", True)
-    assert [detect(t) for t in texts] == with_prefilter
 
 
 @pytest.mark.parametrize(
