@@ -51,10 +51,13 @@ def lookahead_reach(regex: re.Pattern[str]) -> int | None:
     a group, an untranslatable pattern): such patterns are only ever searched over the whole text.
     """
     translated = _translate(regex)
-    if translated is None:
-        return None
+    return None if translated is None else _reach(translated[1])
+
+
+def _reach(lookaheads: list[str]) -> int | None:
+    """:func:`lookahead_reach` from the bodies of a pattern's lookaheads."""
     reach = 0
-    for body in translated[1]:
+    for body in lookaheads:
         width = _fixed_width(body)
         if width is None or width > _MAX_REACH:
             return None
@@ -241,28 +244,25 @@ class Prefilter:
         self._hs = hyperscan
         self.regexes: list[re.Pattern[str]] = []
         expressions: list[bytes] = []
+        wanted: list[str] = []
         for regex in dict.fromkeys(regexes):
-            expression = superset_expression(regex)
-            if expression is not None:
+            translated = _translate(regex)
+            if translated is not None:
                 self.regexes.append(regex)
-                expressions.append(expression.encode("utf-8"))
-        wanted = [_LOCATE if lookahead_reach(r) is not None else _PRESENCE for r in self.regexes]
+                expressions.append(translated[0].encode("utf-8"))
+                wanted.append(_LOCATE if _reach(translated[1]) is not None else _PRESENCE)
         built = _Databases.load(hyperscan, expressions, wanted)
         if built is None:
             built = _Databases.build(hyperscan, expressions, wanted)
             built.store(hyperscan, expressions, wanted)
         kept = [i for i, mode in enumerate(built.modes) if mode is not None]
         self.regexes = [self.regexes[i] for i in kept]
-        self.located = [built.modes[i] is _LOCATE for i in kept]
+        self.located = [built.modes[i] == _LOCATE for i in kept]
         self._db: Any = built.locate
         self._presence_db: Any = built.presence
         self.covered = frozenset(map(id, self.regexes))  # id()s: hashing a compiled pattern is slow
         self._ids = [id(r) for r in self.regexes]
         self._local = threading.local()
-
-    def impossible(self, folded: str) -> frozenset[int]:
-        """id()s of the patterns that certainly do not match ``folded`` (a text after :func:`~normalize.fold`)."""
-        return self.locate(folded).impossible
 
     def locate(self, folded: str) -> Location:
         """Which patterns cannot match ``folded`` (a text after :func:`~normalize.fold`) and where others can."""
@@ -339,11 +339,11 @@ class _Databases(NamedTuple):
     @classmethod
     def build(cls, hyperscan: Any, expressions: list[bytes], wanted: list[str]) -> _Databases:
         modes = _compilable_modes(hyperscan, expressions, wanted)
-        kept = [i for i, mode in enumerate(modes) if mode is not None]
-        compiled = [expressions[i] for i in kept]
+        kept = [(expression, mode) for expression, mode in zip(expressions, modes, strict=True) if mode]
+        compiled = [expression for expression, _ in kept]
         return cls(
             modes,
-            _compiled(hyperscan, compiled, [modes[i] for i in kept]),
+            _compiled(hyperscan, compiled, [mode for _, mode in kept]),
             _compiled(hyperscan, compiled, [_PRESENCE] * len(compiled)),
         )
 
@@ -363,11 +363,11 @@ class _Databases(NamedTuple):
         try:
             head, _, body = stored.partition(b"\n")
             header = json.loads(head)
-            modes = [
-                None if m is None else {_LOCATE: _LOCATE, _PRESENCE: _PRESENCE}[m] for m in header["modes"]
-            ]
+            modes: list[str | None] = header["modes"]
             locate_size, presence_size = header["sizes"]
             if len(modes) != len(expressions) or len(body) != locate_size + presence_size:
+                return None
+            if not set(modes) <= {None, _LOCATE, _PRESENCE}:
                 return None
             dbs = [
                 hyperscan.loadb(part, mode=hyperscan.HS_MODE_BLOCK) if part else None
@@ -409,8 +409,7 @@ class _CharOffsets:
     """Byte offsets in ``data`` (``text`` as UTF-8) to string indices.
 
     Hyperscan reports offsets in increasing order of match end (starts nearby), so the last answer is
-    remembered and the next one decodes only the bytes in between; a short text is simply decoded up to the
-    offset.
+    remembered and the next one decodes only the bytes in between.
     """
 
     __slots__ = ("_byte", "_char", "_data", "_identity")
@@ -424,8 +423,6 @@ class _CharOffsets:
         if self._identity:
             return offset
         data = self._data
-        if len(data) <= 1024:
-            return len(data[:offset].decode("utf-8"))
         if offset >= self._byte:
             self._char += len(data[self._byte : offset].decode("utf-8"))
         else:
@@ -438,12 +435,12 @@ _LOCATE, _PRESENCE = "locate", "presence"
 
 
 def _flags(hyperscan: Any, mode: str) -> int:
-    if mode is _LOCATE:  # every match, with its leftmost start; an expression matching "" is refused
+    if mode == _LOCATE:  # every match, with its leftmost start; an expression matching "" is refused
         return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
     return int(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY)
 
 
-def _compiled(hyperscan: Any, expressions: list[bytes], modes: list[str | None] | list[str]) -> Any:
+def _compiled(hyperscan: Any, expressions: list[bytes], modes: list[str]) -> Any:
     """A block-mode database for ``expressions`` (ids are their positions), or ``None`` if one is refused."""
     if not expressions:
         return None
@@ -453,7 +450,7 @@ def _compiled(hyperscan: Any, expressions: list[bytes], modes: list[str | None] 
             expressions=expressions,
             ids=list(range(len(expressions))),
             elements=len(expressions),
-            flags=[_flags(hyperscan, mode or _PRESENCE) for mode in modes],
+            flags=[_flags(hyperscan, mode) for mode in modes],
         )
     except hyperscan.error:  # an expression it cannot handle in that mode
         log.debug("prefilter: %d expression(s) not compiled", len(expressions))
@@ -470,7 +467,7 @@ def _compilable_modes(hyperscan: Any, expressions: list[bytes], wanted: list[str
         return list(wanted)
     modes: list[str | None] = []
     for expression, mode in zip(expressions, wanted, strict=True):
-        if mode is _LOCATE and _compiled(hyperscan, [expression], [_LOCATE]) is not None:
+        if mode == _LOCATE and _compiled(hyperscan, [expression], [_LOCATE]) is not None:
             modes.append(_LOCATE)
         elif _compiled(hyperscan, [expression], [_PRESENCE]) is not None:
             modes.append(_PRESENCE)

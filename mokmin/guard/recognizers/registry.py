@@ -77,11 +77,6 @@ def warm() -> None:
                 _prefilter, _prefilter_built = prefilter.build(regexes), True
 
 
-def impossible_patterns(text: str) -> frozenset[int]:
-    """Registered patterns proved not to match ``text`` (already folded) in one pass (none without Hyperscan)."""
-    return locate(text).impossible
-
-
 def locate(text: str) -> prefilter.Location:
     """Which registered patterns cannot match ``text`` (already folded), and where the others can."""
     if not _prefilter_built:

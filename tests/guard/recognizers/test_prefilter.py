@@ -21,7 +21,7 @@ pytest.importorskip("hyperscan")
 
 
 def _prefiltered(text: str) -> Scan:
-    return Scan(text, impossible=registry.impossible_patterns(text))
+    return Scan(text, impossible=registry.locate(text).impossible)
 
 
 def test_every_builtin_pattern_is_covered() -> None:
@@ -44,7 +44,7 @@ def test_prefilter_never_hides_a_finding_on_soup(text: str) -> None:
 
 def test_prefilter_rules_out_most_patterns_of_an_ordinary_text() -> None:
     text = "전화 010-1234-5678로 문의 바랍니다."
-    impossible = registry.impossible_patterns(text)
+    impossible = registry.locate(text).impossible
     runnable = [p.regex for r in recognizers() for p in r.patterns if id(p.regex) not in impossible]
     assert any(regex.search(text) for regex in runnable)
     assert len(impossible) > len(runnable)
