@@ -31,8 +31,6 @@ NO_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 NO_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 SEP = r"(?: ?- ?| )?"  # hyphen (maybe spaced), one space, or nothing
 
-_DIGIT_RUN = re.compile(r"\d+")
-
 
 @functools.cache
 def _digit_run(length: int) -> re.Pattern[str]:
@@ -132,7 +130,6 @@ class Scan:
 
     __slots__ = (
         "_gates",
-        "_longest_run",
         "_lowered",
         "_matches",
         "impossible",
@@ -159,7 +156,6 @@ class Scan:
         # Where a prefilter proved every match of a pattern lies: sorted, disjoint [lo, hi] windows by id().
         self.windows = windows if windows is not None else {}
         self._lowered = lowered
-        self._longest_run = -1
         self._gates: dict[int, bool] = {}
         self._matches: dict[int, list[re.Match[str]]] = {}
 
@@ -169,13 +165,6 @@ class Scan:
         if self._lowered is None:
             self._lowered = lower_ascii(self.text)
         return self._lowered
-
-    @property
-    def longest_run(self) -> int:
-        """Length of the longest run of ``\\d`` characters in the text."""
-        if self._longest_run < 0:
-            self._longest_run = max(map(len, _DIGIT_RUN.findall(self.text)), default=0)
-        return self._longest_run
 
     def passes(self, pattern: Pattern) -> bool:
         """False when ``pattern`` provably cannot match this text."""
@@ -191,8 +180,6 @@ class Scan:
 
     def has_run(self, length: int) -> bool:
         """Whether the text holds ``length`` consecutive ``\\d`` characters (one search, stopping at the first)."""
-        if self._longest_run >= 0:
-            return self._longest_run >= length
         return self.occurs(_digit_run(length))
 
     def occurs(self, regex: re.Pattern[str]) -> bool:
@@ -216,37 +203,37 @@ class Scan:
         windows = self.windows.get(id(regex))
         if windows is None:
             return regex.search(self.text, pos)
-        text, size = self.text, len(self.text)
         first = bisect_left(windows, pos, key=_window_end) if pos else 0
         for lo, hi in windows[first:]:
-            # Cut a little after the window so lookaheads see what they read; a match running past the
-            # window can only be an artefact of the cut (real ones lie inside), so the whole text decides.
-            match = regex.search(text, max(lo, pos), min(size, hi + WINDOW_MARGIN))
+            match = self._in_window(regex, lo, hi, pos)
             if match is not None:
-                return match if match.end() <= hi else regex.search(text, match.start())
+                return match
         return None
 
     def _windowed(self, regex: re.Pattern[str], windows: list[tuple[int, int]]) -> list[re.Match[str]]:
-        """``finditer`` semantics, window by window (see :meth:`search` for why the cut is exact)."""
+        """``finditer`` semantics, window by window: each match starts the next search at its end."""
         found: list[re.Match[str]] = []
-        text, size = self.text, len(self.text)
         pos = 0
         for lo, hi in windows:
-            if hi < pos:
-                continue
-            cut = min(size, hi + WINDOW_MARGIN)
-            while (match := regex.search(text, max(lo, pos), cut)) is not None:
-                if match.end() > hi:
-                    match = regex.search(text, match.start())
-                    if match is None:
-                        return found
+            while pos <= hi and (match := self._in_window(regex, lo, hi, pos)) is not None:
                 if match.end() == match.start():  # empty matches follow subtler rules: leave them to finditer
-                    return list(regex.finditer(text))
+                    return list(regex.finditer(self.text))
                 found.append(match)
                 pos = match.end()
-                if pos > hi:
-                    break
         return found
+
+    def _in_window(self, regex: re.Pattern[str], lo: int, hi: int, pos: int) -> re.Match[str] | None:
+        """What ``regex.search(text, max(lo, pos))`` finds, given the prefilter's guarantee that a match starting
+        in the window ``[lo, hi]`` also ends there; ``None`` when no match starts in the window.
+
+        The search is cut a little after the window so lookaheads see what they read; a match running past the
+        window can only be an artefact of the cut (real ones lie inside), so the whole text decides.
+        """
+        text = self.text
+        match = regex.search(text, max(lo, pos), min(len(text), hi + WINDOW_MARGIN))
+        if match is None or match.end() <= hi:
+            return match
+        return regex.search(text, match.start())
 
 
 class Recognizer:
@@ -325,9 +312,7 @@ class Recognizer:
         """:func:`find_context` for this recognizer's words, skipped when no cue word is anywhere near."""
         # Only the candidate's own window is searched: a search of the whole text for "any cue at all" would
         # scan a long document end to end for every recognizer, costing more than the windows do.
-        cues = self._cues
-        lo = max(0, start - self.context_before)
-        if cues is None or cues.search(scan.text, lo, end + self.context_after) is None:
+        if not self._near(self._cues, scan, start, end):
             return NO_CONTEXT
         return find_context(
             scan.lowered, start, end, self.context, self.anti_context, self.context_before, self.context_after
@@ -336,11 +321,12 @@ class Recognizer:
     def _may_lift(self, scan: Scan, score: float, start: int, end: int) -> bool:
         """Whether positive context could still lift ``score`` to the scan's threshold: a positive cue word
         lies in the candidate's context window."""
-        boosters = self._boosters
-        if boosters is None or score + self.context_boost < scan.threshold:
-            return False
+        return score + self.context_boost >= scan.threshold and self._near(self._boosters, scan, start, end)
+
+    def _near(self, words: re.Pattern[str] | None, scan: Scan, start: int, end: int) -> bool:
+        """Whether ``words`` (a :func:`cue_regex`) finds something in the context window of ``start:end``."""
         lo = max(0, start - self.context_before)
-        return boosters.search(scan.text, lo, end + self.context_after) is not None
+        return words is not None and words.search(scan.text, lo, end + self.context_after) is not None
 
     def _score(self, scan: Scan, pattern: Pattern, match: re.Match[str]) -> Sequence[Span]:
         if self.context_in_validate:
