@@ -48,3 +48,21 @@ def test_the_stage_clock_runs_the_same_detection() -> None:
         assert timed_detect(text, clock) == detect(text)
     assert {"fold", "Hyperscan pass", "person", "overlaps", "name mentions"} <= set(clock)
     assert all(value >= 0 for value in stage_times(texts[:5], rounds=1).values())
+
+
+def test_matching_alone_runs_every_pattern_that_matches_and_finds_what_re_finds() -> None:
+    from bench.guard.stages import matched
+    from mokmin.guard.recognizers import registry
+    from mokmin.guard.recognizers.normalize import fold
+
+    patterns = {id(p.regex): p for r in registry.recognizers() for p in r.patterns}.values()
+
+    texts = [s.text for s in build(40, seed=7)]
+    texts.append("\n\n".join(texts))  # long enough for the located (windowed) path
+    for text in texts:
+        folded, found = fold(text), matched(text)
+        for pattern in patterns:
+            expected = [m.span() for m in pattern.regex.finditer(folded)]
+            got = [m.span() for m in found.get(id(pattern.regex), [])]
+            assert got == expected, (pattern.name, text[:40])
+        assert len(found) < len(patterns)  # the Hyperscan pass did rule patterns out
