@@ -75,14 +75,3 @@ def matched(text: str) -> dict[int, list[re.Match[str]]]:
             if id(pattern.regex) not in found and scan.passes(pattern):
                 found[id(pattern.regex)] = list(recognizer.matches(scan, pattern))
     return found
-
-
-def matching_time(texts: list[str], rounds: int) -> float:
-    """Microseconds per text that :func:`matched` takes: the best of ``rounds`` passes."""
-    best = float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
-            matched(text)
-        best = min(best, time.perf_counter() - started)
-    return best * 1e6 / len(texts)
